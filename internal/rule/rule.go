@@ -56,6 +56,9 @@ type File struct {
 	// Whole is true when Content is the entire file, not only added lines;
 	// rules about a file's existence (credential files) only fire then.
 	Whole bool
+	// Commit is the commit that added Content, when it comes from history;
+	// gitleaks allowlists can name commits.
+	Commit string
 }
 
 // Pass is one run of a rule (or an engine) over one input.

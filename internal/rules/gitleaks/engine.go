@@ -1,0 +1,312 @@
+package gitleaks
+
+import (
+	"encoding/base64"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/zricethezav/gitleaks/v8/detect"
+	"github.com/zricethezav/gitleaks/v8/detect/codec"
+
+	"github.com/launchgate/launchgate/internal/finding"
+	"github.com/launchgate/launchgate/internal/rule"
+)
+
+// DecodeDepth is how many nested encodings (base64 in hex in percent…)
+// are unwrapped, the gitleaks default.
+const DecodeDepth = 5
+
+// Engine runs a gitleaks configuration over launchgate files.
+type Engine struct {
+	spec   *Spec
+	comp   *compiled
+	rules  []*rule.Rule
+	ours   map[string]*rule.Rule // by gitleaks ID
+	theirs map[string]string     // gitleaks ID by our ID
+
+	mu       sync.Mutex
+	decoding *detect.Detector // decodes encoded text before matching
+	plain    *detect.Detector // same rules, no decoding
+}
+
+// New prepares an engine for spec; no pattern is compiled yet.
+func New(spec *Spec) (*Engine, error) {
+	comp, err := newCompiled(spec)
+	if err != nil {
+		if spec.Path != "" {
+			return nil, fmt.Errorf("%s: %w", spec.Path, err)
+		}
+		return nil, err
+	}
+	e := &Engine{spec: spec, comp: comp, ours: map[string]*rule.Rule{}, theirs: map[string]string{}}
+	for _, r := range spec.Rules {
+		if r.SkipReport {
+			continue
+		}
+		lr := describe(r)
+		// Two gitleaks IDs that differ only in case or punctuation would
+		// collide once made kebab-case; keep the first, as gitleaks does
+		// with duplicate IDs.
+		if _, dup := e.theirs[lr.ID]; dup {
+			continue
+		}
+		e.rules = append(e.rules, lr)
+		e.ours[r.ID] = lr
+		e.theirs[lr.ID] = r.ID
+	}
+	return e, nil
+}
+
+// Rules returns the launchgate rules this engine reports under.
+func (e *Engine) Rules() []*rule.Rule { return e.rules }
+
+// GitleaksID returns the gitleaks rule ID behind a launchgate rule ID, for
+// .gitleaksignore entries, which name gitleaks' IDs.
+func (e *Engine) GitleaksID(id string) (string, bool) {
+	g, ok := e.theirs[id]
+	return g, ok
+}
+
+// Engine returns the engine as a rule.Engine for the scan driver.
+func (e *Engine) Engine() *rule.Engine {
+	return &rule.Engine{Name: "gitleaks", Needs: rule.Files, Rules: e.rules, Run: e.Run}
+}
+
+// Prepare compiles the rules. With no sample every rule is compiled (a
+// long scan needs them all); with a sample (a pre-commit scan's staged
+// changes) only the rules whose keywords occur in it, raw or decoded.
+func (e *Engine) Prepare(sample [][]byte) error {
+	want := func(RuleSpec) bool { return true }
+	if sample != nil {
+		var text strings.Builder
+		for _, s := range sample {
+			raw := string(s)
+			text.WriteString(strings.ToLower(raw))
+			text.WriteByte('\n')
+			dec := codec.NewDecoder()
+			var segs []*codec.EncodedSegment
+			cur := raw
+			for range DecodeDepth {
+				next, ns := dec.Decode(cur, segs)
+				if len(ns) == 0 {
+					break
+				}
+				text.WriteString(strings.ToLower(next))
+				text.WriteByte('\n')
+				cur, segs = next, ns
+			}
+		}
+		hay := text.String()
+		want = func(r RuleSpec) bool {
+			if len(r.Keywords) == 0 {
+				return true
+			}
+			for _, k := range r.Keywords {
+				if strings.Contains(hay, strings.ToLower(k)) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	cfg, err := e.comp.config(want)
+	if err != nil {
+		if e.spec.Path != "" {
+			return fmt.Errorf("%s: %w", e.spec.Path, err)
+		}
+		return err
+	}
+	e.mu.Lock()
+	e.decoding = newDetector(cfg, DecodeDepth)
+	e.plain = newDetector(cfg, 0)
+	e.mu.Unlock()
+	return nil
+}
+
+// Run scans one file. The gitleaks detector is safe for concurrent use:
+// it keeps no per-scan state when called through Detect.
+func (e *Engine) Run(p *rule.Pass) error {
+	e.mu.Lock()
+	dec, plain := e.decoding, e.plain
+	e.mu.Unlock()
+	if dec == nil {
+		return fmt.Errorf("gitleaks engine used before Prepare")
+	}
+	raw := string(p.File.Content)
+	d := plain
+	if mayDecode(raw) {
+		d = dec
+	}
+	frag := detect.Fragment{Raw: raw, FilePath: p.File.Path, CommitSHA: p.File.Commit}
+	for _, gf := range d.Detect(frag) {
+		lr, ok := e.ours[gf.RuleID]
+		if !ok {
+			continue
+		}
+		f := finding.Finding{
+			Rule:    lr.ID,
+			Message: lr.Title,
+			Secret:  gf.Secret,
+			Match:   gf.Match,
+			Context: strings.Trim(gf.Line, "\r\n"),
+		}
+		if strings.HasPrefix(gf.Match, "file detected: ") {
+			if !p.File.Whole {
+				continue
+			}
+			f.Secret, f.Match = "", p.File.Path
+		} else {
+			f.Location = finding.Location{Line: gf.StartLine + 1, Column: gf.StartColumn, EndLine: gf.EndLine + 1, EndColumn: gf.EndColumn}
+		}
+		p.Report(f)
+	}
+	return nil
+}
+
+// mayDecode reports whether gitleaks' decoder could find an encoded
+// segment in s. It is conservative (a false "yes" only costs time) and much
+// cheaper than the decoder's own pattern search, which dominates scan time
+// on ordinary source code where long identifiers look like base64.
+func mayDecode(s string) bool {
+	if strings.Contains(s, "%") || strings.Contains(s, `\u`) || strings.Contains(s, `\U`) || strings.Contains(s, "U+") {
+		return true
+	}
+	n := len(s)
+	for i := 0; i < n; {
+		if !isB64(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		likely, hexRun, maxHex := false, 0, 0
+		for j < n && isB64(s[j]) {
+			c := s[j]
+			if (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' || c == '_' {
+				likely = true
+			}
+			if isHex(c) {
+				hexRun++
+				if hexRun > maxHex {
+					maxHex = hexRun
+				}
+			} else {
+				hexRun = 0
+			}
+			j++
+		}
+		run := s[i:j]
+		if maxHex >= 32 {
+			return true
+		}
+		if len(run) >= 16 && likely {
+			k := j
+			for k < n && k-j < 2 && s[k] == '=' {
+				k++
+			}
+			val := s[i:k]
+			if b, err := base64.StdEncoding.DecodeString(val); err == nil && printable(b) {
+				return true
+			}
+			if b, err := base64.RawURLEncoding.DecodeString(val); err == nil && printable(b) {
+				return true
+			}
+		}
+		i = j
+	}
+	return false
+}
+
+func isB64(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '/' || c == '+' || c == '-'
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// printable mirrors the decoder's test for a useful decoding: bytes from
+// tab to tilde only.
+func printable(b []byte) bool {
+	for _, c := range b {
+		if c <= 0x08 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+var notKebab = regexp.MustCompile(`[^a-z0-9]+`)
+
+// ID maps a gitleaks rule ID to a launchgate rule ID.
+func ID(gitleaksID string) string {
+	s := strings.Trim(notKebab.ReplaceAllString(strings.ToLower(gitleaksID), "-"), "-")
+	if s == "" {
+		s = "unnamed"
+	}
+	return "secrets/" + s
+}
+
+func describe(r RuleSpec) *rule.Rule {
+	sev, kind := classify(r.ID)
+	title := strings.TrimSpace(r.Description)
+	if title == "" {
+		title = "Secret matching " + r.ID
+	}
+	doc := title + " Anyone who can read the repository, its history, a fork or a build artifact can use it; " +
+		"deleting the line later does not remove it from git history."
+	if r.Path != "" && r.Regex == "" {
+		doc = title + " The file itself is a credential: anyone who can read the repository can use it."
+	}
+	return &rule.Rule{
+		ID:       ID(r.ID),
+		Check:    "secrets",
+		Severity: sev,
+		Title:    title,
+		Doc:      doc,
+		Fix:      fixes[kind],
+		Needs:    rule.Files,
+	}
+}
+
+type kind int
+
+const (
+	kindToken kind = iota
+	kindKey
+	kindGeneric
+)
+
+var fixes = map[kind]string{
+	kindToken:   "Revoke the token in the issuing service now, then remove it from the code and load it from the environment or a secret manager. If it was ever pushed, treat it as leaked even after a history rewrite.",
+	kindKey:     "Rotate the key (issue a new one, revoke this one) before anything else, then remove it and load it from a secret manager. Rewriting history does not un-leak a key that was pushed.",
+	kindGeneric: "If this is a real credential, rotate it and move it to the environment or a secret manager; if it is a test value, mark the line with `launchgate:allow <rule> -- reason`.",
+}
+
+// Private keys and cloud or payment credentials hand over infrastructure
+// or money; vendor tokens are serious; pattern-only matches are less sure.
+var (
+	criticalHints = []string{"private-key", "aws-", "gcp-", "azure-", "alibaba-", "stripe", "square-", "paypal",
+		"braintree", "adyen", "plaid-secret", "digitalocean", "hashicorp", "vault-", "1password", "pkcs12",
+		"age-secret-key", "heroku", "doppler", "yandex-aws", "clickhouse-cloud", "flutterwave-secret", "coinbase",
+		"kraken", "kucoin", "bittrex", "github-app-token", "github-pat", "github-fine-grained-pat", "gitlab-pat",
+		"gitlab-runner", "npm-access-token", "pypi-upload-token", "rubygems", "kubernetes-secret"}
+	genericHints = []string{"generic", "jwt", "curl-auth", "client-id", "pub-key", "public-key", "test-api",
+		"sumologic-access-id", "sendbird-access-id", "new-relic-user-api-id", "adobe-client-id", "discord-client-id"}
+)
+
+func classify(id string) (finding.Severity, kind) {
+	l := strings.ToLower(id)
+	for _, h := range genericHints {
+		if strings.Contains(l, h) {
+			return finding.SeverityMedium, kindGeneric
+		}
+	}
+	for _, h := range criticalHints {
+		if strings.Contains(l, h) {
+			return finding.SeverityCritical, kindKey
+		}
+	}
+	return finding.SeverityHigh, kindToken
+}
