@@ -61,11 +61,8 @@ var Formats = []string{"text", "json", "sarif", "markdown"}
 // Writer renders a result.
 type Writer func(io.Writer, Result) error
 
-var writers = map[string]Writer{}
-
-// register is called by each format's file; the map is filled at package
-// initialisation from plain function values, with no side effects.
-func register(name string, w Writer) { writers[name] = w }
+// writers maps each name in Formats to its renderer.
+var writers = map[string]Writer{"text": Text, "json": JSON, "sarif": SARIF, "markdown": Markdown}
 
 // Write renders res in the named format.
 func Write(format string, w io.Writer, res Result) error {
