@@ -1,0 +1,522 @@
+package source
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// ErrNotRepository is returned by git sources for a path outside any git
+// repository.
+var ErrNotRepository = errors.New("not a git repository")
+
+// History yields, for every commit reachable from any ref (or in a
+// range), what that commit added relative to its parents: whole new
+// files, and the added lines of changed ones. Merge commits yield only
+// what none of their parents had, such as a conflict resolution.
+type History struct {
+	Root string
+	// Range is "BASE..HEAD": only commits reachable from HEAD and not
+	// from BASE. Empty means every ref.
+	Range       string
+	MaxFileSize int64
+	Workers     int
+	Tally       *Tally
+}
+
+// openRepo opens the repository at root with a modest object cache, so
+// that one reader per core stays within a small memory budget.
+func openRepo(root string) (*git.Repository, error) {
+	r, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return nil, ErrNotRepository
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Re-open the same storage with a smaller cache than the default.
+	if fsStorage, ok := r.Storer.(*filesystem.Storage); ok {
+		st := filesystem.NewStorageWithOptions(fsStorage.Filesystem(), cache.NewObjectLRU(24*cache.MiByte), filesystem.Options{})
+		wt, _ := r.Worktree()
+		if wt != nil {
+			return git.Open(st, wt.Filesystem)
+		}
+		return git.Open(st, nil)
+	}
+	return r, nil
+}
+
+// RepoRoot returns the top of the work tree holding path, or
+// ErrNotRepository.
+func RepoRoot(path string) (string, error) {
+	r, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return "", ErrNotRepository
+	}
+	if err != nil {
+		return "", err
+	}
+	wt, err := r.Worktree()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Clean(wt.Filesystem.Root()), nil
+}
+
+// Walk implements Source.
+func (h *History) Walk(ctx context.Context, yield func(*Unit)) error {
+	repo, err := openRepo(h.Root)
+	if err != nil {
+		return err
+	}
+	shallow, _ := repo.Storer.Shallow()
+	if len(shallow) > 0 {
+		h.Tally.Warn("shallow clone: the history before %d commit(s) is missing, so secrets committed there were not scanned; fetch it with `git fetch --unshallow` (GitHub Actions: actions/checkout with `fetch-depth: 0`)", len(shallow))
+		h.Tally.Caveat("history is incomplete (shallow clone)")
+	}
+	commits, err := h.commits(repo, shallow)
+	if err != nil {
+		return err
+	}
+	workers := h.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	work := make(chan plumbing.Hash, 64)
+	var wg sync.WaitGroup
+	var openErr error
+	var once sync.Once
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := openRepo(h.Root)
+			if err != nil {
+				once.Do(func() { openErr = err })
+				for range work {
+				}
+				return
+			}
+			c := &committer{h: h, repo: r, shallow: toSet(shallow), yield: yield}
+			for id := range work {
+				if ctx.Err() != nil {
+					continue
+				}
+				c.commit(id)
+			}
+		}()
+	}
+	for _, id := range commits {
+		work <- id
+	}
+	close(work)
+	wg.Wait()
+	if openErr != nil {
+		return openErr
+	}
+	return ctx.Err()
+}
+
+func toSet(hs []plumbing.Hash) map[plumbing.Hash]bool {
+	m := make(map[plumbing.Hash]bool, len(hs))
+	for _, h := range hs {
+		m[h] = true
+	}
+	return m
+}
+
+// commits lists the commits to scan: reachable from the tips (every ref,
+// or the range's head) and not from the range's base. Walking from refs,
+// rather than iterating every commit object, leaves out unreachable ones.
+func (h *History) commits(repo *git.Repository, shallow []plumbing.Hash) ([]plumbing.Hash, error) {
+	var tips, exclude []plumbing.Hash
+	if h.Range != "" {
+		base, head, ok := strings.Cut(h.Range, "..")
+		head = strings.TrimPrefix(head, ".") // accept BASE...HEAD too
+		if !ok || base == "" {
+			return nil, fmt.Errorf("range %q: want BASE..HEAD", h.Range)
+		}
+		if head == "" {
+			head = "HEAD"
+		}
+		b, err := repo.ResolveRevision(plumbing.Revision(base))
+		if err != nil {
+			return nil, fmt.Errorf("range %q: resolve %q: %w (in a shallow clone, fetch the base commit first)", h.Range, base, err)
+		}
+		t, err := repo.ResolveRevision(plumbing.Revision(head))
+		if err != nil {
+			return nil, fmt.Errorf("range %q: resolve %q: %w", h.Range, head, err)
+		}
+		tips, exclude = []plumbing.Hash{*t}, []plumbing.Hash{*b}
+	} else {
+		seen := map[plumbing.Hash]bool{}
+		refs, err := repo.References()
+		if err != nil {
+			return nil, fmt.Errorf("list refs: %w", err)
+		}
+		_ = refs.ForEach(func(ref *plumbing.Reference) error {
+			if ref.Type() != plumbing.HashReference {
+				return nil
+			}
+			if id, ok := peel(repo, ref.Hash()); ok && !seen[id] {
+				seen[id] = true
+				tips = append(tips, id)
+			}
+			return nil
+		})
+		if head, err := repo.Head(); err == nil {
+			if id, ok := peel(repo, head.Hash()); ok && !seen[id] {
+				tips = append(tips, id)
+			}
+		}
+	}
+	cut := toSet(shallow)
+	excluded := map[plumbing.Hash]bool{}
+	if err := h.reach(repo, exclude, cut, func(id plumbing.Hash) bool { excluded[id] = true; return true }); err != nil {
+		return nil, err
+	}
+	var out []plumbing.Hash
+	err := h.reach(repo, tips, cut, func(id plumbing.Hash) bool {
+		if excluded[id] {
+			return false
+		}
+		out = append(out, id)
+		return true
+	})
+	return out, err
+}
+
+// reach visits every commit reachable from starts once; visit returns
+// false to stop descending.
+func (h *History) reach(repo *git.Repository, starts []plumbing.Hash, cut map[plumbing.Hash]bool, visit func(plumbing.Hash) bool) error {
+	seen := map[plumbing.Hash]bool{}
+	stack := append([]plumbing.Hash(nil), starts...)
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if !visit(id) {
+			continue
+		}
+		if cut[id] {
+			continue
+		}
+		c, err := repo.CommitObject(id)
+		if err != nil {
+			h.Tally.Error("commit %s: %v", id, err)
+			h.Tally.Caveat("some commits could not be read")
+			continue
+		}
+		for _, p := range c.ParentHashes {
+			if !seen[p] {
+				stack = append(stack, p)
+			}
+		}
+	}
+	return nil
+}
+
+// peel follows annotated tags to the commit they name; refs to trees or
+// blobs are skipped.
+func peel(repo *git.Repository, id plumbing.Hash) (plumbing.Hash, bool) {
+	for range 10 {
+		obj, err := repo.Storer.EncodedObject(plumbing.AnyObject, id)
+		if err != nil {
+			return id, false
+		}
+		switch obj.Type() {
+		case plumbing.CommitObject:
+			return id, true
+		case plumbing.TagObject:
+			t, err := object.DecodeTag(repo.Storer, obj)
+			if err != nil {
+				return id, false
+			}
+			id = t.Target
+		default:
+			return id, false
+		}
+	}
+	return id, false
+}
+
+// committer diffs one commit at a time against its parents.
+type committer struct {
+	h       *History
+	repo    *git.Repository
+	shallow map[plumbing.Hash]bool
+	yield   func(*Unit)
+}
+
+type change struct {
+	path string
+	hash plumbing.Hash
+	olds []plumbing.Hash
+}
+
+func (c *committer) commit(id plumbing.Hash) {
+	h := c.h
+	cm, err := c.repo.CommitObject(id)
+	if err != nil {
+		h.Tally.Error("commit %s: %v", id, err)
+		return
+	}
+	h.Tally.Commits.Add(1)
+	tree, err := cm.Tree()
+	if err != nil {
+		h.Tally.Error("commit %s: tree %s: %v", id, cm.TreeHash, err)
+		return
+	}
+	var parents []*object.Tree
+	if !c.shallow[id] {
+		for _, p := range cm.ParentHashes {
+			pc, err := c.repo.CommitObject(p)
+			if err != nil {
+				h.Tally.Error("commit %s: parent %s: %v", id, p, err)
+				continue
+			}
+			pt, err := pc.Tree()
+			if err != nil {
+				h.Tally.Error("commit %s: tree %s: %v", p, pc.TreeHash, err)
+				continue
+			}
+			parents = append(parents, pt)
+		}
+	}
+	var changes []change
+	c.diff(tree, parents, "", &changes)
+	info := &Commit{SHA: id.String(), Author: cm.Author.Name, Email: cm.Author.Email, When: cm.Author.When}
+	for _, ch := range changes {
+		c.emit(info, ch)
+	}
+}
+
+// diff compares tree entries by hash, descending only into subtrees that
+// differ from every parent: far cheaper than a full tree diff.
+func (c *committer) diff(t *object.Tree, parents []*object.Tree, prefix string, out *[]change) {
+	pmaps := make([]map[string]*object.TreeEntry, len(parents))
+	for i, p := range parents {
+		m := make(map[string]*object.TreeEntry, len(p.Entries))
+		for j := range p.Entries {
+			m[p.Entries[j].Name] = &p.Entries[j]
+		}
+		pmaps[i] = m
+	}
+	for _, e := range t.Entries {
+		same := false
+		for _, m := range pmaps {
+			if pe, ok := m[e.Name]; ok && pe.Hash == e.Hash && pe.Mode == e.Mode {
+				same = true
+				break
+			}
+		}
+		if same {
+			continue
+		}
+		p := prefix + e.Name
+		switch e.Mode {
+		case filemode.Dir:
+			sub, err := object.GetTree(c.repo.Storer, e.Hash)
+			if err != nil {
+				c.h.Tally.Error("tree %s (%s): %v", e.Hash, p, err)
+				continue
+			}
+			var psubs []*object.Tree
+			for _, m := range pmaps {
+				if pe, ok := m[e.Name]; ok && pe.Mode == filemode.Dir {
+					if ps, err := object.GetTree(c.repo.Storer, pe.Hash); err == nil {
+						psubs = append(psubs, ps)
+					}
+				}
+			}
+			c.diff(sub, psubs, p+"/", out)
+		case filemode.Regular, filemode.Executable, filemode.Deprecated:
+			ch := change{path: p, hash: e.Hash}
+			for _, m := range pmaps {
+				if pe, ok := m[e.Name]; ok && pe.Mode.IsFile() && pe.Mode != filemode.Symlink {
+					ch.olds = append(ch.olds, pe.Hash)
+				}
+			}
+			*out = append(*out, ch)
+		}
+	}
+}
+
+func (c *committer) blob(id plumbing.Hash, path string) ([]byte, int64, error) {
+	obj, err := c.repo.Storer.EncodedObject(plumbing.BlobObject, id)
+	if err != nil {
+		return nil, 0, fmt.Errorf("blob %s (%s): %w", id, path, err)
+	}
+	size := obj.Size()
+	max := c.h.MaxFileSize
+	if max <= 0 {
+		max = DefaultMaxFileSize
+	}
+	if size > max {
+		return nil, size, nil
+	}
+	rd, err := obj.Reader()
+	if err != nil {
+		return nil, size, fmt.Errorf("blob %s (%s): %w", id, path, err)
+	}
+	defer rd.Close()
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, size, fmt.Errorf("blob %s (%s): %w", id, path, err)
+	}
+	c.h.Tally.Blobs.Add(1)
+	return data, size, nil
+}
+
+func (c *committer) emit(info *Commit, ch change) {
+	t := c.h.Tally
+	data, size, err := c.blob(ch.hash, ch.path)
+	if err != nil {
+		t.Error("commit %s: %v", info.SHA, err)
+		return
+	}
+	u := &Unit{Path: ch.path, Source: "history", Commit: info}
+	if data == nil && size > 0 {
+		t.SkippedLarge.Add(1)
+		if len(ch.olds) == 0 {
+			u.Whole, u.Binary = true, true
+			u.Key = key("large", ch.path, []byte(ch.hash.String()))
+			c.yield(u)
+		}
+		return
+	}
+	if IsBinary(data) {
+		t.SkippedBinary.Add(1)
+		if len(ch.olds) == 0 {
+			u.Whole, u.Binary = true, true
+			u.Key = key("binary", ch.path, []byte(ch.hash.String()))
+			c.yield(u)
+		}
+		return
+	}
+	if len(ch.olds) == 0 {
+		t.Bytes.Add(int64(len(data)))
+		u.Whole, u.Content = true, data
+		u.Key = key("file", ch.path, []byte(ch.hash.String()))
+		c.yield(u)
+		return
+	}
+	olds := make([][]byte, 0, len(ch.olds))
+	for _, o := range ch.olds {
+		od, _, err := c.blob(o, ch.path)
+		if err != nil {
+			t.Error("commit %s: %v", info.SHA, err)
+			continue
+		}
+		if od == nil || IsBinary(od) {
+			od = nil
+		}
+		olds = append(olds, od)
+	}
+	content, lines := Added(data, olds)
+	if len(content) == 0 {
+		return
+	}
+	t.Bytes.Add(int64(len(content)))
+	u.Content, u.Lines = content, lines
+	u.Key = key("lines", ch.path, content)
+	c.yield(u)
+}
+
+func key(kind, path string, content []byte) [32]byte {
+	h := sha256.New()
+	h.Write([]byte(kind))
+	h.Write([]byte{0})
+	h.Write([]byte(path))
+	h.Write([]byte{0})
+	h.Write(content)
+	var k [32]byte
+	copy(k[:], h.Sum(nil))
+	return k
+}
+
+// Added returns the lines of cur that none of olds has, joined, with
+// their 1-based line numbers in cur. Against the first old version it
+// trims the common head and tail and treats a line as added when the
+// changed middle of the old version does not have it (as many times):
+// a moved line was already scanned where it came from. Lines that any
+// other old version (a merge's other parents) has are not added either.
+func Added(cur []byte, olds [][]byte) ([]byte, []int) {
+	nl := splitLines(cur)
+	var first [][]byte
+	if len(olds) > 0 {
+		first = splitLines(olds[0])
+	}
+	pre := 0
+	for pre < len(nl) && pre < len(first) && bytes.Equal(nl[pre], first[pre]) {
+		pre++
+	}
+	suf := 0
+	for suf < len(nl)-pre && suf < len(first)-pre && bytes.Equal(nl[len(nl)-1-suf], first[len(first)-1-suf]) {
+		suf++
+	}
+	counts := make(map[string]int)
+	for _, l := range first[pre : len(first)-suf] {
+		counts[string(l)]++
+	}
+	var others []map[string]bool
+	for _, o := range olds[min(1, len(olds)):] {
+		m := map[string]bool{}
+		for _, l := range splitLines(o) {
+			m[string(l)] = true
+		}
+		others = append(others, m)
+	}
+	var buf bytes.Buffer
+	var lines []int
+	for i := pre; i < len(nl)-suf; i++ {
+		l := nl[i]
+		if n := counts[string(l)]; n > 0 {
+			counts[string(l)] = n - 1
+			continue
+		}
+		inOther := false
+		for _, m := range others {
+			if m[string(l)] {
+				inOther = true
+				break
+			}
+		}
+		if inOther {
+			continue
+		}
+		buf.Write(l)
+		buf.WriteByte('\n')
+		lines = append(lines, i+1)
+	}
+	return buf.Bytes(), lines
+}
+
+// splitLines splits on '\n', dropping a final empty line.
+func splitLines(b []byte) [][]byte {
+	if len(b) == 0 {
+		return nil
+	}
+	ls := bytes.Split(b, []byte("\n"))
+	if len(ls[len(ls)-1]) == 0 {
+		ls = ls[:len(ls)-1]
+	}
+	return ls
+}
