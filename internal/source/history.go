@@ -50,7 +50,9 @@ func openRepo(root string) (*git.Repository, error) {
 	}
 	// Re-open the same storage with a smaller cache than the default.
 	if fsStorage, ok := r.Storer.(*filesystem.Storage); ok {
-		st := filesystem.NewStorageWithOptions(fsStorage.Filesystem(), cache.NewObjectLRU(24*cache.MiByte), filesystem.Options{})
+		// Keeping pack files open saves an open and several stats per
+		// object read, which otherwise cost more than decompression.
+		st := filesystem.NewStorageWithOptions(fsStorage.Filesystem(), cache.NewObjectLRU(24*cache.MiByte), filesystem.Options{KeepDescriptors: true})
 		wt, _ := r.Worktree()
 		if wt != nil {
 			return git.Open(st, wt.Filesystem)
@@ -89,6 +91,7 @@ func (h *History) Walk(ctx context.Context, yield func(*Unit)) error {
 		h.Tally.Caveat("history is incomplete (shallow clone)")
 	}
 	commits, err := h.commits(repo, shallow)
+	closeRepo(repo)
 	if err != nil {
 		return err
 	}
@@ -96,7 +99,7 @@ func (h *History) Walk(ctx context.Context, yield func(*Unit)) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	work := make(chan plumbing.Hash, 64)
+	work := make(chan *commitInfo, 64)
 	var wg sync.WaitGroup
 	var openErr error
 	var once sync.Once
@@ -111,17 +114,18 @@ func (h *History) Walk(ctx context.Context, yield func(*Unit)) error {
 				}
 				return
 			}
-			c := &committer{h: h, repo: r, shallow: toSet(shallow), yield: yield}
-			for id := range work {
+			defer closeRepo(r)
+			c := &committer{h: h, repo: r, yield: yield}
+			for ci := range work {
 				if ctx.Err() != nil {
 					continue
 				}
-				c.commit(id)
+				c.commit(ci)
 			}
 		}()
 	}
-	for _, id := range commits {
-		work <- id
+	for _, ci := range commits {
+		work <- ci
 	}
 	close(work)
 	wg.Wait()
@@ -139,10 +143,20 @@ func toSet(hs []plumbing.Hash) map[plumbing.Hash]bool {
 	return m
 }
 
+// commitInfo is what the workers need of a commit, read once while
+// listing: its tree and its parents' trees.
+type commitInfo struct {
+	id          plumbing.Hash
+	tree        plumbing.Hash
+	parents     []plumbing.Hash
+	parentTrees []plumbing.Hash
+	meta        *Commit
+}
+
 // commits lists the commits to scan: reachable from the tips (every ref,
 // or the range's head) and not from the range's base. Walking from refs,
 // rather than iterating every commit object, leaves out unreachable ones.
-func (h *History) commits(repo *git.Repository, shallow []plumbing.Hash) ([]plumbing.Hash, error) {
+func (h *History) commits(repo *git.Repository, shallow []plumbing.Hash) ([]*commitInfo, error) {
 	var tips, exclude []plumbing.Hash
 	if h.Range != "" {
 		base, head, ok := strings.Cut(h.Range, "..")
@@ -185,24 +199,38 @@ func (h *History) commits(repo *git.Repository, shallow []plumbing.Hash) ([]plum
 		}
 	}
 	cut := toSet(shallow)
+	trees := map[plumbing.Hash]plumbing.Hash{}
 	excluded := map[plumbing.Hash]bool{}
-	if err := h.reach(repo, exclude, cut, func(id plumbing.Hash) bool { excluded[id] = true; return true }); err != nil {
-		return nil, err
-	}
-	var out []plumbing.Hash
-	err := h.reach(repo, tips, cut, func(id plumbing.Hash) bool {
-		if excluded[id] {
+	h.reach(repo, exclude, cut, trees, func(ci *commitInfo) bool { excluded[ci.id] = true; return true })
+	var out []*commitInfo
+	h.reach(repo, tips, cut, trees, func(ci *commitInfo) bool {
+		if excluded[ci.id] {
 			return false
 		}
-		out = append(out, id)
+		out = append(out, ci)
 		return true
 	})
-	return out, err
+	for _, ci := range out {
+		for _, p := range ci.parents {
+			if t, ok := trees[p]; ok {
+				ci.parentTrees = append(ci.parentTrees, t)
+			} else if !cut[ci.id] {
+				// The parent could not be read; reach recorded why.
+				continue
+			}
+		}
+		if cut[ci.id] {
+			// A shallow boundary: its parents are missing, so everything
+			// it holds counts as added.
+			ci.parentTrees = nil
+		}
+	}
+	return out, nil
 }
 
-// reach visits every commit reachable from starts once; visit returns
-// false to stop descending.
-func (h *History) reach(repo *git.Repository, starts []plumbing.Hash, cut map[plumbing.Hash]bool, visit func(plumbing.Hash) bool) error {
+// reach visits every commit reachable from starts once, recording each
+// one's tree; visit returns false to stop descending.
+func (h *History) reach(repo *git.Repository, starts []plumbing.Hash, cut map[plumbing.Hash]bool, trees map[plumbing.Hash]plumbing.Hash, visit func(*commitInfo) bool) {
 	seen := map[plumbing.Hash]bool{}
 	stack := append([]plumbing.Hash(nil), starts...)
 	for len(stack) > 0 {
@@ -212,16 +240,21 @@ func (h *History) reach(repo *git.Repository, starts []plumbing.Hash, cut map[pl
 			continue
 		}
 		seen[id] = true
-		if !visit(id) {
+		c, err := repo.CommitObject(id)
+		if err != nil {
+			if !errors.Is(err, plumbing.ErrObjectNotFound) || !cut[id] {
+				h.Tally.Error("commit %s: %v", id, err)
+				h.Tally.Caveat("some commits could not be read")
+			}
+			continue
+		}
+		trees[id] = c.TreeHash
+		ci := &commitInfo{id: id, tree: c.TreeHash, parents: c.ParentHashes,
+			meta: &Commit{SHA: id.String(), Author: c.Author.Name, Email: c.Author.Email, When: c.Author.When}}
+		if !visit(ci) {
 			continue
 		}
 		if cut[id] {
-			continue
-		}
-		c, err := repo.CommitObject(id)
-		if err != nil {
-			h.Tally.Error("commit %s: %v", id, err)
-			h.Tally.Caveat("some commits could not be read")
 			continue
 		}
 		for _, p := range c.ParentHashes {
@@ -230,7 +263,12 @@ func (h *History) reach(repo *git.Repository, starts []plumbing.Hash, cut map[pl
 			}
 		}
 	}
-	return nil
+}
+
+func closeRepo(r *git.Repository) {
+	if c, ok := r.Storer.(interface{ Close() error }); ok {
+		_ = c.Close()
+	}
 }
 
 // peel follows annotated tags to the commit they name; refs to trees or
@@ -259,10 +297,9 @@ func peel(repo *git.Repository, id plumbing.Hash) (plumbing.Hash, bool) {
 
 // committer diffs one commit at a time against its parents.
 type committer struct {
-	h       *History
-	repo    *git.Repository
-	shallow map[plumbing.Hash]bool
-	yield   func(*Unit)
+	h     *History
+	repo  *git.Repository
+	yield func(*Unit)
 }
 
 type change struct {
@@ -271,40 +308,27 @@ type change struct {
 	olds []plumbing.Hash
 }
 
-func (c *committer) commit(id plumbing.Hash) {
+func (c *committer) commit(ci *commitInfo) {
 	h := c.h
-	cm, err := c.repo.CommitObject(id)
-	if err != nil {
-		h.Tally.Error("commit %s: %v", id, err)
-		return
-	}
 	h.Tally.Commits.Add(1)
-	tree, err := cm.Tree()
+	tree, err := object.GetTree(c.repo.Storer, ci.tree)
 	if err != nil {
-		h.Tally.Error("commit %s: tree %s: %v", id, cm.TreeHash, err)
+		h.Tally.Error("commit %s: tree %s: %v", ci.id, ci.tree, err)
 		return
 	}
 	var parents []*object.Tree
-	if !c.shallow[id] {
-		for _, p := range cm.ParentHashes {
-			pc, err := c.repo.CommitObject(p)
-			if err != nil {
-				h.Tally.Error("commit %s: parent %s: %v", id, p, err)
-				continue
-			}
-			pt, err := pc.Tree()
-			if err != nil {
-				h.Tally.Error("commit %s: tree %s: %v", p, pc.TreeHash, err)
-				continue
-			}
-			parents = append(parents, pt)
+	for _, pt := range ci.parentTrees {
+		t, err := object.GetTree(c.repo.Storer, pt)
+		if err != nil {
+			h.Tally.Error("commit %s: parent tree %s: %v", ci.id, pt, err)
+			continue
 		}
+		parents = append(parents, t)
 	}
 	var changes []change
 	c.diff(tree, parents, "", &changes)
-	info := &Commit{SHA: id.String(), Author: cm.Author.Name, Email: cm.Author.Email, When: cm.Author.When}
 	for _, ch := range changes {
-		c.emit(info, ch)
+		c.emit(ci.meta, ch)
 	}
 }
 

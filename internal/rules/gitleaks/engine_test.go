@@ -43,7 +43,9 @@ func hits(fs []finding.Finding) []hit {
 	for _, f := range fs {
 		out = append(out, hit{f.Rule, f.Location.Line})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Line < out[j].Line || out[i].Line == out[j].Line && out[i].Rule < out[j].Rule })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Line < out[j].Line || out[i].Line == out[j].Line && out[i].Rule < out[j].Rule
+	})
 	return out
 }
 

@@ -1,0 +1,23 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"runtime"
+	"syscall"
+)
+
+// peakRSS returns the peak resident set size of a finished process in
+// bytes. It covers the process and the children it waited for (such as the
+// git that gitleaks runs), as the larger of the two, not their sum.
+func peakRSS(ps *os.ProcessState) int64 {
+	ru, ok := ps.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0
+	}
+	if runtime.GOOS == "darwin" {
+		return ru.Maxrss // bytes on macOS
+	}
+	return ru.Maxrss * 1024 // kilobytes on Linux and the BSDs
+}

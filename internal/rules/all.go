@@ -1,0 +1,16 @@
+// Package rules is the one list of launchgate's own rules. The gitleaks
+// rules are added by the scan driver from the repository's gitleaks
+// configuration (see package gitleaks).
+package rules
+
+import (
+	"github.com/launchgate/launchgate/internal/rule"
+	"github.com/launchgate/launchgate/internal/rules/secrets"
+)
+
+// All returns every launchgate rule, in a stable order.
+func All() []*rule.Rule {
+	var all []*rule.Rule
+	all = append(all, secrets.Rules...)
+	return all
+}

@@ -1,0 +1,2 @@
+const url = `postgres://${user}:${password}@${host}/app`;
+const dsn = "mysql://" + user + ":" + pass + "@" + host;

@@ -1,0 +1,1 @@
+SECRET_KEY = 'django-insecure-8k2#lq9!zw4@rt7$'

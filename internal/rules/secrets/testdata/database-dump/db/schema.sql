@@ -1,0 +1,4 @@
+CREATE TABLE users (
+  id bigserial PRIMARY KEY,
+  password_hash text NOT NULL
+);

@@ -1,0 +1,312 @@
+package scan
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/launchgate/launchgate/internal/config"
+	"github.com/launchgate/launchgate/internal/finding"
+	"github.com/launchgate/launchgate/internal/report"
+	"github.com/launchgate/launchgate/internal/rule"
+	"github.com/launchgate/launchgate/internal/source"
+)
+
+// collector runs the rules over units as sources yield them (from several
+// goroutines), places and filters the findings, and remembers results by
+// content key so repeated content is matched once.
+type collector struct {
+	s     *Setup
+	opts  Options
+	tally *source.Tally
+	now   time.Time
+
+	mu         sync.Mutex
+	cache      map[[32]byte][]finding.Finding
+	found      []finding.Finding
+	suppressed int64
+	expired    map[string]bool
+	broken     map[string]bool
+}
+
+func newCollector(s *Setup, opts Options, tally *source.Tally) *collector {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return &collector{s: s, opts: opts, tally: tally, now: now,
+		cache: map[[32]byte][]finding.Finding{}, expired: map[string]bool{}, broken: map[string]bool{}}
+}
+
+var noKey [32]byte
+
+func (c *collector) unit(u *source.Unit) {
+	var rel []finding.Finding
+	cached := false
+	if u.Key != noKey {
+		c.mu.Lock()
+		rel, cached = c.cache[u.Key]
+		c.mu.Unlock()
+	}
+	if !cached {
+		rel = c.detect(u)
+		if u.Key != noKey {
+			c.mu.Lock()
+			c.cache[u.Key] = rel
+			c.mu.Unlock()
+		}
+	}
+	for _, f := range rel {
+		c.place(u, f)
+	}
+}
+
+// detect runs every rule over one unit. Findings keep positions relative
+// to the unit's content, so a cached result can be placed again.
+func (c *collector) detect(u *source.Unit) []finding.Finding {
+	file := &rule.File{Path: u.Path, Content: u.Content, Whole: u.Whole}
+	if u.Commit != nil {
+		file.Commit = u.Commit.SHA
+	}
+	var out []finding.Finding
+	report := func(f finding.Finding) {
+		if f.Context == "" && f.Location.Line > 0 {
+			f.Context = lineOf(u.Content, f.Location.Line)
+		}
+		out = append(out, f)
+	}
+	if len(u.Content) > 0 || u.Whole {
+		c.safely("gitleaks", u.Path, func() error {
+			return c.s.Gitleaks.Run(rule.NewPass(file, report, c.s.Gitleaks.Rules()...))
+		})
+	}
+	vendor := len(out)
+	for _, r := range c.s.Own {
+		c.safely(r.ID, u.Path, func() error { return r.Run(rule.NewPass(file, report, r)) })
+	}
+	return overlapping(out, vendor)
+}
+
+// overlapping drops a finding of launchgate's own secret rules when a
+// gitleaks rule (the first n findings) already reports the same value on
+// the same line: the vendor-specific rule says more, and one leak should
+// be one finding.
+func overlapping(fs []finding.Finding, n int) []finding.Finding {
+	if n == 0 || n == len(fs) {
+		return fs
+	}
+	out := fs[:n:n]
+	for _, f := range fs[n:] {
+		dup := false
+		for _, g := range fs[:n] {
+			if g.Location.Line == f.Location.Line && f.Secret != "" && g.Secret != "" &&
+				(strings.Contains(f.Secret, g.Secret) || strings.Contains(g.Secret, f.Secret)) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// safely runs a rule so that one that breaks, even by panicking, is
+// reported as a rule error while the rest of the scan goes on.
+func (c *collector) safely(name, path string, run func() error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.ruleError(name, path, fmt.Errorf("panic: %v", r))
+		}
+	}()
+	if err := run(); err != nil {
+		c.ruleError(name, path, err)
+	}
+}
+
+func (c *collector) ruleError(name, path string, err error) {
+	c.mu.Lock()
+	seen := c.broken[name]
+	c.broken[name] = true
+	c.mu.Unlock()
+	if !seen {
+		c.tally.Error("rule %s failed on %q: %v", name, path, err)
+	}
+}
+
+func lineOf(content []byte, line int) string {
+	for i := 1; len(content) > 0; i++ {
+		end := bytes.IndexByte(content, '\n')
+		cur := content
+		if end >= 0 {
+			cur, content = content[:end], content[end+1:]
+		} else {
+			content = nil
+		}
+		if i == line {
+			return string(bytes.TrimRight(cur, "\r"))
+		}
+	}
+	return ""
+}
+
+// place gives a content-relative finding its location and origin, then
+// applies the user's ignores, allow comments, .gitleaksignore and baseline.
+func (c *collector) place(u *source.Unit, f finding.Finding) {
+	cfg := c.s.Config
+	if cfg.Disabled(f.Rule) {
+		return
+	}
+	loc := f.Location
+	loc.Path = u.Path
+	if loc.Line > 0 {
+		loc.Line = u.FileLine(loc.Line)
+		if loc.EndLine > 0 {
+			loc.EndLine = u.FileLine(loc.EndLine)
+		}
+		if loc.EndLine < loc.Line {
+			loc.EndLine = loc.Line
+		}
+	}
+	if u.Commit != nil && u.Commit.SHA != "" {
+		loc.Commit = u.Commit.SHA
+		loc.Author = u.Commit.Author
+		loc.Email = u.Commit.Email
+		loc.Date = u.Commit.When.UTC().Format(time.RFC3339)
+	}
+	f.Location = loc
+	f.Source = u.Source
+
+	if _, ok := cfg.Ignored(f.Rule, loc.Path); ok {
+		c.suppress()
+		return
+	}
+	if f.Context != "" && config.Allowed(f.Context, f.Rule) {
+		c.suppress()
+		return
+	}
+	if gid, ok := c.s.Gitleaks.GitleaksID(f.Rule); ok && c.s.GLIgnore != nil && c.s.GLIgnore.Match(loc.Commit, loc.Path, gid, loc.Line) {
+		c.suppress()
+		return
+	}
+	f.Severity = cfg.SeverityFor(f.Rule, f.Severity)
+	value := f.Secret
+	if value == "" {
+		value = f.Match
+	}
+	f.Fingerprint = finding.Fingerprint(f.Rule, loc.Path, value)
+	if c.s.Baseline != nil {
+		if e, expired := c.s.Baseline.Match(f.Fingerprint, c.now); e != nil {
+			if !expired {
+				c.suppress()
+				return
+			}
+			c.mu.Lock()
+			if !c.expired[f.Fingerprint] {
+				c.expired[f.Fingerprint] = true
+				c.tally.Warn("baseline entry for %s in %q expired on %s: it is reported again", f.Rule, loc.Path, e.Expires)
+			}
+			c.mu.Unlock()
+		}
+	}
+	c.mu.Lock()
+	c.found = append(c.found, f)
+	c.mu.Unlock()
+}
+
+func (c *collector) suppress() {
+	c.mu.Lock()
+	c.suppressed++
+	c.mu.Unlock()
+}
+
+// result groups, redacts and sorts what was found.
+func (c *collector) result() report.Result {
+	c.mu.Lock()
+	found := c.found
+	c.mu.Unlock()
+	found = group(found)
+	res := report.Result{Findings: make([]finding.Finding, 0, len(found)), Rules: map[string]*rule.Rule{}}
+	for _, f := range found {
+		// Whole-file findings carry a content hash, not a secret.
+		if f.Secret != "" && !strings.HasPrefix(f.Secret, "sha256:") {
+			if c.opts.ShowSecrets {
+				f.Match = f.Secret
+			} else {
+				f.Context = finding.RedactIn(f.Context, f.Secret)
+				f.Match = finding.Redact(f.Secret)
+			}
+		}
+		if len(f.Context) > 240 {
+			f.Context = f.Context[:240] + "…"
+		}
+		res.Findings = append(res.Findings, f)
+		if r, ok := c.s.Rule(f.Rule); ok {
+			res.Rules[f.Rule] = r
+		}
+	}
+	sort.SliceStable(res.Findings, func(i, j int) bool { return finding.Less(res.Findings[i], res.Findings[j]) })
+	res.Stats.Suppressed = c.suppressed
+	return res
+}
+
+// group folds history findings of the same rule and value into one,
+// located at the earliest commit, listing the other places as
+// occurrences: one leaked key is one finding, however often it recurs.
+func group(fs []finding.Finding) []finding.Finding {
+	sort.SliceStable(fs, func(i, j int) bool { return earlier(fs[i], fs[j]) })
+	var out []finding.Finding
+	at := map[string]int{}
+	for _, f := range fs {
+		if f.Location.Commit == "" {
+			out = append(out, f)
+			continue
+		}
+		k := f.Rule + "\x00" + f.Secret
+		if f.Secret == "" {
+			k += "\x00" + f.Location.Path
+		}
+		if i, ok := at[k]; ok {
+			if !sameLoc(out[i].Location, f.Location) && !hasLoc(out[i].Occurrences, f.Location) {
+				out[i].Occurrences = append(out[i].Occurrences, f.Location)
+			}
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, f)
+	}
+	return out
+}
+
+func earlier(a, b finding.Finding) bool {
+	if a.Location.Date != b.Location.Date {
+		return a.Location.Date < b.Location.Date
+	}
+	if a.Location.Commit != b.Location.Commit {
+		return a.Location.Commit < b.Location.Commit
+	}
+	if a.Location.Path != b.Location.Path {
+		return a.Location.Path < b.Location.Path
+	}
+	if a.Location.Line != b.Location.Line {
+		return a.Location.Line < b.Location.Line
+	}
+	return a.Rule < b.Rule
+}
+
+func sameLoc(a, b finding.Location) bool {
+	return a.Commit == b.Commit && a.Path == b.Path && a.Line == b.Line
+}
+
+func hasLoc(ls []finding.Location, l finding.Location) bool {
+	for _, x := range ls {
+		if sameLoc(x, l) {
+			return true
+		}
+	}
+	return false
+}
