@@ -3,6 +3,8 @@ package source
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/sha1"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -16,6 +18,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+	githash "github.com/go-git/go-git/v5/plumbing/hash"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
@@ -38,9 +41,20 @@ type History struct {
 	Tally       *Tally
 }
 
+var fastHash sync.Once
+
+// useFastHash makes go-git hash objects with the standard library's SHA-1
+// instead of its collision-detecting variant, which is several times
+// slower. launchgate only reads a repository, it never accepts objects
+// from elsewhere, so collision detection protects nothing here.
+func useFastHash() {
+	fastHash.Do(func() { _ = githash.RegisterHash(crypto.SHA1, sha1.New) })
+}
+
 // openRepo opens the repository at root with a modest object cache, so
 // that one reader per core stays within a small memory budget.
 func openRepo(root string) (*git.Repository, error) {
+	useFastHash()
 	r, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		return nil, ErrNotRepository

@@ -23,6 +23,7 @@ type Staged struct {
 // Walk implements Source. It is sequential: a commit's staged change is
 // small, and starting goroutines would cost more than it saves.
 func (s *Staged) Walk(ctx context.Context, yield func(*Unit)) error {
+	useFastHash()
 	repo, err := git.PlainOpenWithOptions(s.Root, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		return ErrNotRepository

@@ -42,10 +42,16 @@ func (d *Dir) Walk(ctx context.Context, yield func(*Unit)) error {
 	if err != nil {
 		return err
 	}
-	tracked, trackedDirs := d.tracked(root)
+	// Resolve the root itself, so that links inside it are judged against
+	// where it really is (temporary directories are often behind links).
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
+	gitDir := findGitDir(root)
+	tracked, trackedDirs := d.tracked(gitDir)
 	var patterns []gitignore.Pattern
-	if !d.NoIgnore {
-		patterns = readIgnoreFile(filepath.Join(root, ".git", "info", "exclude"), nil)
+	if !d.NoIgnore && gitDir != "" {
+		patterns = readIgnoreFile(filepath.Join(gitDir, "info", "exclude"), nil)
 	}
 	paths := make(chan string, 256)
 	var wg sync.WaitGroup
@@ -75,11 +81,40 @@ func (d *Dir) Walk(ctx context.Context, yield func(*Unit)) error {
 	return ctx.Err()
 }
 
+// findGitDir returns the git directory of a work tree root: .git, or where
+// a .git file points (linked work trees and submodules); "" if none.
+func findGitDir(root string) string {
+	p := filepath.Join(root, ".git")
+	info, err := os.Stat(p)
+	if err != nil {
+		return ""
+	}
+	if info.IsDir() {
+		return p
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return ""
+	}
+	dir, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir:")
+	if !ok {
+		return ""
+	}
+	dir = strings.TrimSpace(dir)
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(root, dir)
+	}
+	return dir
+}
+
 // tracked reads the git index, if there is one, so tracked files are
 // scanned even when a .gitignore pattern matches them.
-func (d *Dir) tracked(root string) (map[string]bool, map[string]bool) {
+func (d *Dir) tracked(gitDir string) (map[string]bool, map[string]bool) {
 	files, dirs := map[string]bool{}, map[string]bool{}
-	f, err := os.Open(filepath.Join(root, ".git", "index"))
+	if gitDir == "" {
+		return files, dirs
+	}
+	f, err := os.Open(filepath.Join(gitDir, "index"))
 	if err != nil {
 		return files, dirs
 	}
@@ -138,13 +173,13 @@ func (w *walker) walk(rel string, patterns []gitignore.Pattern) error {
 			continue
 		}
 		parts := append(domain[:len(domain):len(domain)], name)
+		if name == ".git" {
+			continue
+		}
 		switch {
 		case e.Type()&fs.ModeSymlink != 0:
 			w.symlink(p)
 		case e.IsDir():
-			if name == ".git" {
-				continue
-			}
 			if !w.d.NoIgnore && matcher.Match(parts, true) && !w.trackedDirs[p] {
 				continue
 			}

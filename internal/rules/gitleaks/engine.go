@@ -7,8 +7,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/detect/codec"
+	"github.com/zricethezav/gitleaks/v8/report"
 
 	"github.com/launchgate/launchgate/internal/finding"
 	"github.com/launchgate/launchgate/internal/rule"
@@ -26,10 +28,25 @@ type Engine struct {
 	ours   map[string]*rule.Rule // by gitleaks ID
 	theirs map[string]string     // gitleaks ID by our ID
 
-	mu       sync.Mutex
+	mu     sync.Mutex
+	groups []*group
+}
+
+// group is a set of rules run together by one gitleaks detector. The
+// generic rules get a group of their own: their keywords ("key", "token")
+// occur in a few lines of most files, and their patterns are the costliest,
+// so they are best run over just those lines.
+type group struct {
 	decoding *detect.Detector // decodes encoded text before matching
 	plain    *detect.Detector // same rules, no decoding
+	reducer  *reducer         // nil when fragments must be scanned whole
+	// always is true when a rule of the group has no keywords, so the
+	// group runs even where none of its keywords occur.
+	always  bool
+	generic bool
 }
+
+func isGeneric(id string) bool { return strings.Contains(strings.ToLower(id), "generic") }
 
 // New prepares an engine for spec; no pattern is compiled yet.
 func New(spec *Spec) (*Engine, error) {
@@ -118,9 +135,47 @@ func (e *Engine) Prepare(sample [][]byte) error {
 		}
 		return err
 	}
+	// Composite rules may require rules of the other group, so a
+	// configuration with any keeps every rule in one group.
+	split := true
+	for _, r := range cfg.Rules {
+		if len(r.RequiredRules) > 0 {
+			split = false
+		}
+	}
+	var groups []*group
+	for _, generic := range []bool{false, true} {
+		sub := config.Config{Rules: map[string]config.Rule{}, Keywords: map[string]struct{}{}, Allowlists: cfg.Allowlists, Path: cfg.Path}
+		always := false
+		for _, id := range cfg.OrderedRules {
+			r := cfg.Rules[id]
+			if split && isGeneric(id) != generic {
+				continue
+			}
+			sub.Rules[id] = r
+			sub.OrderedRules = append(sub.OrderedRules, id)
+			for _, k := range r.Keywords {
+				sub.Keywords[k] = struct{}{}
+			}
+			if len(r.Keywords) == 0 {
+				always = true
+			}
+		}
+		if len(sub.Rules) > 0 {
+			groups = append(groups, &group{
+				decoding: newDetector(sub, DecodeDepth),
+				plain:    newDetector(sub, 0),
+				reducer:  newReducer(sub, e.spec),
+				always:   always,
+				generic:  split && generic,
+			})
+		}
+		if !split {
+			break
+		}
+	}
 	e.mu.Lock()
-	e.decoding = newDetector(cfg, DecodeDepth)
-	e.plain = newDetector(cfg, 0)
+	e.groups = groups
 	e.mu.Unlock()
 	return nil
 }
@@ -129,18 +184,46 @@ func (e *Engine) Prepare(sample [][]byte) error {
 // it keeps no per-scan state when called through Detect.
 func (e *Engine) Run(p *rule.Pass) error {
 	e.mu.Lock()
-	dec, plain := e.decoding, e.plain
+	groups := e.groups
 	e.mu.Unlock()
-	if dec == nil {
+	if groups == nil {
 		return fmt.Errorf("gitleaks engine used before Prepare")
 	}
-	raw := string(p.File.Content)
-	d := plain
-	if mayDecode(raw) {
-		d = dec
+	content := string(p.File.Content)
+	var found []report.Finding
+	specific := 0
+	for _, g := range groups {
+		raw := content
+		var kept []int // kept[i] is the content line (0-based) of line i of raw
+		if g.reducer != nil && len(raw) >= minReduce {
+			r, idx, ok := g.reducer.reduce(raw)
+			if ok {
+				if len(idx) == 0 && !g.always {
+					continue
+				}
+				raw, kept = r, idx
+			}
+		}
+		d := g.plain
+		if mayDecode(raw) {
+			d = g.decoding
+		}
+		frag := detect.Fragment{Raw: raw, FilePath: p.File.Path, CommitSHA: p.File.Commit}
+		for _, gf := range d.Detect(frag) {
+			if kept != nil {
+				gf.StartLine = kept[min(gf.StartLine, len(kept)-1)]
+				gf.EndLine = kept[min(gf.EndLine, len(kept)-1)]
+			}
+			found = append(found, gf)
+		}
+		if !g.generic {
+			specific = len(found)
+		}
 	}
-	frag := detect.Fragment{Raw: raw, FilePath: p.File.Path, CommitSHA: p.File.Commit}
-	for _, gf := range d.Detect(frag) {
+	for i, gf := range found {
+		if i >= specific && shadowed(gf, found[:specific]) {
+			continue
+		}
 		lr, ok := e.ours[gf.RuleID]
 		if !ok {
 			continue
@@ -163,6 +246,18 @@ func (e *Engine) Run(p *rule.Pass) error {
 		p.Report(f)
 	}
 	return nil
+}
+
+// shadowed applies gitleaks' precedence across groups: a generic match is
+// dropped when a specific rule found a secret containing it on the same
+// line, as gitleaks does within one detector.
+func shadowed(gf report.Finding, specific []report.Finding) bool {
+	for _, s := range specific {
+		if s.StartLine == gf.StartLine && s.RuleID != gf.RuleID && strings.Contains(s.Secret, gf.Secret) {
+			return true
+		}
+	}
+	return false
 }
 
 // mayDecode reports whether gitleaks' decoder could find an encoded

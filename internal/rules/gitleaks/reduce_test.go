@@ -1,0 +1,90 @@
+package gitleaks
+
+import (
+	"fmt"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestReduceSameFindings checks that scanning only the lines the reducer
+// keeps finds exactly what scanning whole fragments finds, on large
+// fragments mixing ordinary code with secrets in many shapes.
+func TestReduceSameFindings(t *testing.T) {
+	full, _ := New(Default())
+	if err := full.Prepare(nil); err != nil {
+		t.Fatal(err)
+	}
+	// The reference is gitleaks as it is meant to be used: every rule in
+	// one detector over whole fragments.
+	cfg, err := full.comp.config(func(RuleSpec) bool { return true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	full.groups = []*group{{plain: newDetector(cfg, 0), decoding: newDetector(cfg, DecodeDepth), always: true}}
+	reduced, _ := New(Default())
+	if err := reduced.Prepare(nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(reduced.groups) != 2 || reduced.groups[0].reducer == nil || reduced.groups[1].reducer == nil {
+		t.Fatal("default rules should split into two reducible groups")
+	}
+	filler := []string{
+		"function handler(req, res) {", "  const items = await db.query('select * from items');",
+		"  return res.json(items.map(i => ({ id: i.id, name: i.name })));", "}",
+		"// compute totals for the invoice page", "const total = lines.reduce((a, l) => a + l.amount, 0);",
+		"export default router;", "", "import express from 'express';", "    if (!user) { throw new Error('missing user'); }",
+	}
+	secretsLines := []string{
+		"const awsKey = '" + awsKey + "';",
+		"GITHUB_TOKEN=" + ghToken,
+		"stripe_key:",
+		"  '" + stripeKey + "'",
+		"api_key = \"x8Kq2LmZ7pW4rT9vN3bY6cJ1\"",
+		"password:\n  \"Zq9!xW2#mK7pL4vR\"",
+		"blob: " + b64("aws_secret "+awsKey),
+		"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAz3Kx9mQ2pL7vR4tW8yB1nC6jH5fD0sG3aK2eU9iO7lP4qZ1x\nc2V0dGluZ3MgYXJlIGZha2UgaW4gdGhpcyB0ZXN0IGZpeHR1cmUgZm9yIHJlZHVj\n-----END RSA PRIVATE KEY-----",
+	}
+	rng := rand.New(rand.NewSource(7))
+	for trial := range 30 {
+		var b strings.Builder
+		for range 200 + rng.Intn(200) {
+			if rng.Intn(25) == 0 {
+				b.WriteString(secretsLines[rng.Intn(len(secretsLines))])
+			} else {
+				b.WriteString(filler[rng.Intn(len(filler))])
+			}
+			b.WriteByte('\n')
+		}
+		content := b.String()
+		want := hits(run(t, full, "src/app.js", content, true))
+		got := hits(run(t, reduced, "src/app.js", content, true))
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("trial %d (-full +reduced)\n%s", trial, diff)
+		}
+		if trial == 0 && len(want) == 0 {
+			t.Fatal("fixture produced no findings")
+		}
+	}
+}
+
+func TestLineAt(t *testing.T) {
+	s := "ab\ncd\n\nef"
+	starts := lineStarts(s)
+	if diff := cmp.Diff([]int{0, 3, 6, 7}, starts); diff != "" {
+		t.Fatal(diff)
+	}
+	for off, want := range map[int]int{0: 0, 2: 0, 3: 1, 5: 1, 6: 2, 7: 3, 9: 3} {
+		if got := lineAt(starts, off); got != want {
+			t.Errorf("lineAt(%d) = %d, want %d", off, got, want)
+		}
+	}
+	for i, want := range []string{"ab", "cd", "", "ef"} {
+		if got := lineText(s, starts, i); got != want {
+			t.Errorf("lineText(%d) = %q, want %q", i, got, want)
+		}
+	}
+	_ = fmt.Sprint
+}
