@@ -164,4 +164,3 @@ func lineText(s string, starts []int, i int) string {
 	line := s[starts[i]:end]
 	return strings.TrimSuffix(line, "\n")
 }
-
