@@ -43,7 +43,16 @@ func newCollector(s *Setup, opts Options, tally *source.Tally) *collector {
 
 var noKey [32]byte
 
+// everyRule is a rule ID no rule pattern names, so only ignore entries
+// that apply to every rule match it.
+const everyRule = "\x00every-rule"
+
 func (c *collector) unit(u *source.Unit) {
+	// A path ignored for every rule is not read by any: skipping it saves
+	// the matching, which on generated or vendored files can dominate.
+	if _, ok := c.s.Config.Ignored(everyRule, u.Path); ok {
+		return
+	}
 	var rel []finding.Finding
 	cached := false
 	if u.Key != noKey {

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"path/filepath"
 	"runtime"
@@ -51,9 +52,17 @@ func useFastHash() {
 	fastHash.Do(func() { _ = githash.RegisterHash(crypto.SHA1, sha1.New) })
 }
 
-// openRepo opens the repository at root with a modest object cache, so
-// that one reader per core stays within a small memory budget.
-func openRepo(root string) (*git.Repository, error) {
+// objectCacheSize bounds the decoded objects kept for reuse. One cache is
+// shared by every reader: a commit's old blobs are its parent's new ones,
+// and the parent is often read by another worker.
+const objectCacheSize = 16 * cache.MiByte
+
+// openRepo opens the repository at root with the given object cache (nil
+// for a private one).
+func openRepo(root string, objects cache.Object) (*git.Repository, error) {
+	if objects == nil {
+		objects = cache.NewObjectLRU(objectCacheSize)
+	}
 	useFastHash()
 	r, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
@@ -66,7 +75,7 @@ func openRepo(root string) (*git.Repository, error) {
 	if fsStorage, ok := r.Storer.(*filesystem.Storage); ok {
 		// Keeping pack files open saves an open and several stats per
 		// object read, which otherwise cost more than decompression.
-		st := filesystem.NewStorageWithOptions(fsStorage.Filesystem(), cache.NewObjectLRU(24*cache.MiByte), filesystem.Options{KeepDescriptors: true})
+		st := filesystem.NewStorageWithOptions(fsStorage.Filesystem(), objects, filesystem.Options{KeepDescriptors: true})
 		wt, _ := r.Worktree()
 		if wt != nil {
 			return git.Open(st, wt.Filesystem)
@@ -95,7 +104,8 @@ func RepoRoot(path string) (string, error) {
 
 // Walk implements Source.
 func (h *History) Walk(ctx context.Context, yield func(*Unit)) error {
-	repo, err := openRepo(h.Root)
+	objects := cache.NewObjectLRU(objectCacheSize)
+	repo, err := openRepo(h.Root, objects)
 	if err != nil {
 		return err
 	}
@@ -121,7 +131,7 @@ func (h *History) Walk(ctx context.Context, yield func(*Unit)) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := openRepo(h.Root)
+			r, err := openRepo(h.Root, objects)
 			if err != nil {
 				once.Do(func() { openErr = err })
 				for range work {
@@ -497,42 +507,76 @@ func key(kind, path string, content []byte) [32]byte {
 // a moved line was already scanned where it came from. Lines that any
 // other old version (a merge's other parents) has are not added either.
 func Added(cur []byte, olds [][]byte) ([]byte, []int) {
-	nl := splitLines(cur)
-	var first [][]byte
+	var old []byte
 	if len(olds) > 0 {
-		first = splitLines(olds[0])
+		old = olds[0]
 	}
-	pre := 0
-	for pre < len(nl) && pre < len(first) && bytes.Equal(nl[pre], first[pre]) {
-		pre++
+	// Trim the common head and tail on bytes, at line boundaries, before
+	// splitting anything: most edits touch a few lines of a large file.
+	p := 0
+	for p < len(cur) && p < len(old) && cur[p] == old[p] {
+		p++
 	}
-	suf := 0
-	for suf < len(nl)-pre && suf < len(first)-pre && bytes.Equal(nl[len(nl)-1-suf], first[len(first)-1-suf]) {
-		suf++
+	if p == len(cur) && p == len(old) {
+		return nil, nil
 	}
-	counts := make(map[string]int)
-	for _, l := range first[pre : len(first)-suf] {
-		counts[string(l)]++
+	head := bytes.LastIndexByte(cur[:p], '\n') + 1
+	oldHead := head
+	// A last line without a newline equals the same line with one. (At
+	// the very end, there is a line only if it is not empty.)
+	endsLine := func(b []byte) bool { return p < len(b) && b[p] == '\n' || p == len(b) && p > head }
+	if endsLine(cur) && endsLine(old) {
+		head, oldHead = min(p+1, len(cur)), min(p+1, len(old))
 	}
-	var others []map[string]bool
+	s := 0
+	for s < len(cur)-head && s < len(old)-oldHead && cur[len(cur)-1-s] == old[len(old)-1-s] {
+		s++
+	}
+	// The common tail must start a line in both versions.
+	tail := len(cur) - s
+	for tail < len(cur) {
+		oldAt := len(old) - (len(cur) - tail)
+		if (tail == head || cur[tail-1] == '\n') && (oldAt == oldHead || old[oldAt-1] == '\n') {
+			break
+		}
+		if k := bytes.IndexByte(cur[tail:], '\n'); k >= 0 {
+			tail += k + 1
+		} else {
+			tail = len(cur)
+		}
+	}
+	oldTail := len(old) - (len(cur) - tail)
+	first := bytes.Count(cur[:head], []byte("\n"))
+	nl := splitLines(cur[head:tail])
+	mid := splitLines(old[oldHead:oldTail])
+
+	// Lines are compared by a 64-bit hash: a collision could only hide a
+	// line that is new, at odds of one in 2^64.
+	seed := maphash.MakeSeed()
+	counts := make(map[uint64]int, len(mid))
+	for _, l := range mid {
+		counts[maphash.Bytes(seed, l)]++
+	}
+	var others []map[uint64]bool
 	for _, o := range olds[min(1, len(olds)):] {
-		m := map[string]bool{}
-		for _, l := range splitLines(o) {
-			m[string(l)] = true
+		ls := splitLines(o)
+		m := make(map[uint64]bool, len(ls))
+		for _, l := range ls {
+			m[maphash.Bytes(seed, l)] = true
 		}
 		others = append(others, m)
 	}
 	var buf bytes.Buffer
 	var lines []int
-	for i := pre; i < len(nl)-suf; i++ {
-		l := nl[i]
-		if n := counts[string(l)]; n > 0 {
-			counts[string(l)] = n - 1
+	for i, l := range nl {
+		h := maphash.Bytes(seed, l)
+		if n := counts[h]; n > 0 {
+			counts[h] = n - 1
 			continue
 		}
 		inOther := false
 		for _, m := range others {
-			if m[string(l)] {
+			if m[h] {
 				inOther = true
 				break
 			}
@@ -542,7 +586,7 @@ func Added(cur []byte, olds [][]byte) ([]byte, []int) {
 		}
 		buf.Write(l)
 		buf.WriteByte('\n')
-		lines = append(lines, i+1)
+		lines = append(lines, first+i+1)
 	}
 	return buf.Bytes(), lines
 }

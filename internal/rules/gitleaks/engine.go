@@ -30,6 +30,9 @@ type Engine struct {
 
 	mu     sync.Mutex
 	groups []*group
+	global []*config.Allowlist
+	// pathOK caches the global allowlist verdict by path.
+	pathOK sync.Map
 }
 
 // group is a set of rules run together by one gitleaks detector. The
@@ -145,7 +148,13 @@ func (e *Engine) Prepare(sample [][]byte) error {
 	}
 	var groups []*group
 	for _, generic := range []bool{false, true} {
-		sub := config.Config{Rules: map[string]config.Rule{}, Keywords: map[string]struct{}{}, Allowlists: cfg.Allowlists, Path: cfg.Path}
+		// The engine applies the global allowlists itself, once per file
+		// rather than once per detector call (see skipped and allowed),
+		// unless composite rules need gitleaks to see them.
+		sub := config.Config{Rules: map[string]config.Rule{}, Keywords: map[string]struct{}{}, Path: cfg.Path}
+		if !split {
+			sub.Allowlists = cfg.Allowlists
+		}
 		always := false
 		for _, id := range cfg.OrderedRules {
 			r := cfg.Rules[id]
@@ -176,8 +185,95 @@ func (e *Engine) Prepare(sample [][]byte) error {
 	}
 	e.mu.Lock()
 	e.groups = groups
+	e.global = nil
+	if split {
+		e.global = cfg.Allowlists
+	}
 	e.mu.Unlock()
 	return nil
+}
+
+// skipped applies the global allowlists' path and commit entries, the
+// check gitleaks makes before matching a fragment.
+func (e *Engine) skipped(path, commit string) bool {
+	if path == "" && commit == "" {
+		return false
+	}
+	if commit == "" {
+		if v, ok := e.pathOK.Load(path); ok {
+			return v.(bool)
+		}
+	}
+	skip := false
+	for _, a := range e.global {
+		commitOK, _ := a.CommitAllowed(commit)
+		pathOK := a.PathAllowed(path)
+		if a.MatchCondition == config.AllowlistMatchAnd {
+			// Entries with content conditions are checked per finding.
+			if len(a.Regexes) > 0 || len(a.StopWords) > 0 {
+				continue
+			}
+			all := true
+			if len(a.Commits) > 0 {
+				all = all && commitOK
+			}
+			if len(a.Paths) > 0 {
+				all = all && pathOK
+			}
+			skip = all
+		} else {
+			skip = commitOK || pathOK
+		}
+		if skip {
+			break
+		}
+	}
+	if commit == "" {
+		e.pathOK.Store(path, skip)
+	}
+	return skip
+}
+
+// allowed applies the global allowlists' content conditions to a finding,
+// as gitleaks does after a rule matches: the allowlist's regexes against
+// the secret, the match or the line, and its stop words against the
+// secret; with condition AND, every condition the allowlist sets must hold.
+func (e *Engine) allowed(f report.Finding, path, commit string) bool {
+	for _, a := range e.global {
+		target := f.Secret
+		switch a.RegexTarget {
+		case "match":
+			target = f.Match
+		case "line":
+			target = f.Line
+		}
+		regexOK := a.RegexAllowed(target)
+		stopOK, _ := a.ContainsStopWord(f.Secret)
+		if a.MatchCondition != config.AllowlistMatchAnd {
+			if regexOK || stopOK {
+				return true
+			}
+			continue
+		}
+		all := true
+		if len(a.Commits) > 0 {
+			ok, _ := a.CommitAllowed(commit)
+			all = all && ok
+		}
+		if len(a.Paths) > 0 {
+			all = all && a.PathAllowed(path)
+		}
+		if len(a.Regexes) > 0 {
+			all = all && regexOK
+		}
+		if len(a.StopWords) > 0 {
+			all = all && stopOK
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }
 
 // Run scans one file. The gitleaks detector is safe for concurrent use:
@@ -192,36 +288,22 @@ func (e *Engine) Run(p *rule.Pass) error {
 	content := string(p.File.Content)
 	var found []report.Finding
 	specific := 0
+	if e.skipped(p.File.Path, p.File.Commit) {
+		return nil
+	}
 	for _, g := range groups {
-		raw := content
-		var kept []int // kept[i] is the content line (0-based) of line i of raw
-		if g.reducer != nil && len(raw) >= minReduce {
-			r, idx, ok := g.reducer.reduce(raw)
-			if ok {
-				if len(idx) == 0 && !g.always {
-					continue
-				}
-				raw, kept = r, idx
-			}
-		}
-		d := g.plain
-		if mayDecode(raw) {
-			d = g.decoding
-		}
-		frag := detect.Fragment{Raw: raw, FilePath: p.File.Path, CommitSHA: p.File.Commit}
-		for _, gf := range d.Detect(frag) {
-			if kept != nil {
-				gf.StartLine = kept[min(gf.StartLine, len(kept)-1)]
-				gf.EndLine = kept[min(gf.EndLine, len(kept)-1)]
-			}
-			found = append(found, gf)
-		}
+		//lint:ignore SA1019 Detect takes this type; its replacement is not accepted by Detect yet.
+		frag := detect.Fragment{FilePath: p.File.Path, CommitSHA: p.File.Commit}
+		found = append(found, g.detect(frag, content)...)
 		if !g.generic {
 			specific = len(found)
 		}
 	}
 	for i, gf := range found {
 		if i >= specific && shadowed(gf, found[:specific]) {
+			continue
+		}
+		if e.allowed(gf, p.File.Path, p.File.Commit) {
 			continue
 		}
 		lr, ok := e.ours[gf.RuleID]
@@ -248,6 +330,95 @@ func (e *Engine) Run(p *rule.Pass) error {
 	return nil
 }
 
+// detect runs one group over content. Large fragments are narrowed to the
+// lines the group's rules could match, and only lines holding encoded
+// text go through the (costly) decoding passes. Line numbers in the
+// returned findings are 0-based lines of content.
+//
+//lint:ignore SA1019 Detect takes this type; its replacement is not accepted by Detect yet.
+func (g *group) detect(frag detect.Fragment, content string) []report.Finding {
+	if g.reducer == nil {
+		frag.Raw = content
+		d := g.plain
+		if mayDecode(content) {
+			d = g.decoding
+		}
+		return columns(d.Detect(frag))
+	}
+	pl := g.reducer.plan(content)
+	switch {
+	case pl.whole:
+		frag.Raw = content
+		d := g.plain
+		if mayDecode(content) {
+			d = g.decoding
+		}
+		return columns(d.Detect(frag))
+	case len(pl.lines) == 0 && !g.always:
+		// None of the group's keywords, and nothing to decode.
+		return nil
+	case len(content) < minReduce:
+		// Small fragments are scanned whole: picking lines would cost
+		// more than it saves.
+		frag.Raw = content
+		d := g.plain
+		if len(pl.decode) > 0 {
+			d = g.decoding
+		}
+		return columns(d.Detect(frag))
+	}
+	frag.Raw = pick(content, pl.lines)
+	found := remap(columns(g.plain.Detect(frag)), pl.lines)
+	if len(pl.decode) == 0 {
+		return found
+	}
+	frag.Raw = pick(content, pl.decode)
+	seen := map[string]bool{}
+	for _, f := range found {
+		seen[findingKey(f)] = true
+	}
+	for _, f := range remap(columns(g.decoding.Detect(frag)), pl.decode) {
+		if !seen[findingKey(f)] {
+			seen[findingKey(f)] = true
+			found = append(found, f)
+		}
+	}
+	return found
+}
+
+// columns corrects gitleaks' columns to 1-based byte columns with an
+// exclusive end, as launchgate reports them: gitleaks counts one too many
+// on every line of a fragment but the first, and its end is inclusive.
+func columns(fs []report.Finding) []report.Finding {
+	for i := range fs {
+		if fs[i].StartLine > 0 {
+			fs[i].StartColumn--
+		}
+		if fs[i].EndLine > 0 {
+			fs[i].EndColumn--
+		}
+		fs[i].EndColumn++
+	}
+	return fs
+}
+
+func findingKey(f report.Finding) string {
+	return fmt.Sprintf("%s\x00%d\x00%d\x00%s", f.RuleID, f.StartLine, f.StartColumn, f.Secret)
+}
+
+// remap turns line numbers of a picked fragment back into lines of the
+// original content.
+func remap(fs []report.Finding, idx []int) []report.Finding {
+	if len(idx) == 0 {
+		return fs
+	}
+	for i := range fs {
+		fs[i].StartLine = idx[min(fs[i].StartLine, len(idx)-1)]
+		fs[i].EndLine = idx[min(fs[i].EndLine, len(idx)-1)]
+	}
+	return fs
+}
+
 // shadowed applies gitleaks' precedence across groups: a generic match is
 // dropped when a specific rule found a secret containing it on the same
 // line, as gitleaks does within one detector.
@@ -265,12 +436,41 @@ func shadowed(gf report.Finding, specific []report.Finding) bool {
 // cheaper than the decoder's own pattern search, which dominates scan time
 // on ordinary source code where long identifiers look like base64.
 func mayDecode(s string) bool {
-	if strings.Contains(s, "%") || strings.Contains(s, `\u`) || strings.Contains(s, `\U`) || strings.Contains(s, "U+") {
-		return true
+	// "U+XXXX" code points can start anywhere, even inside a run of
+	// base64 characters, so look for them separately.
+	for rest := s; ; {
+		k := strings.Index(rest, "U+")
+		if k < 0 {
+			break
+		}
+		if k+5 < len(rest) && isHex(rest[k+2]) && isHex(rest[k+3]) && isHex(rest[k+4]) && isHex(rest[k+5]) {
+			return true
+		}
+		rest = rest[k+2:]
 	}
 	n := len(s)
 	for i := 0; i < n; {
-		if !isB64(s[i]) {
+		c := s[i]
+		switch {
+		case c == '%':
+			if i+2 < n && isHex(s[i+1]) && isHex(s[i+2]) {
+				return true
+			}
+			i++
+			continue
+		case c == '\\':
+			// \uXXXX, with one or two backslashes, in either case.
+			j := i + 1
+			if j < n && s[j] == '\\' {
+				j++
+			}
+			if j+4 < n && (s[j] == 'u' || s[j] == 'U') && isHex(s[j+1]) && isHex(s[j+2]) && isHex(s[j+3]) && isHex(s[j+4]) {
+				return true
+			}
+			i++
+			continue
+		}
+		if !isB64(c) {
 			i++
 			continue
 		}
@@ -291,11 +491,10 @@ func mayDecode(s string) bool {
 			}
 			j++
 		}
-		run := s[i:j]
 		if maxHex >= 32 {
 			return true
 		}
-		if len(run) >= 16 && likely {
+		if j-i >= 16 && likely {
 			k := j
 			for k < n && k-j < 2 && s[k] == '=' {
 				k++

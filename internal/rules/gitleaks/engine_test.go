@@ -184,7 +184,7 @@ func TestRulesValid(t *testing.T) {
 // where gitleaks' decoder finds something.
 func FuzzMayDecode(f *testing.F) {
 	for _, s := range []string{"", "plain text", b64("hello world, this is text"), "%41%42", `\u0041`,
-		"0123456789abcdef0123456789abcdef", "createServerInstanceNow_v2", "U+0041 "} {
+		"0123456789abcdef0123456789abcdef", "createServerInstanceNow_v2", "U+0041 ", "xU+0041 ", "abcU+0041", `\\u0041`, "%4", "100%", "a%2Fb"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

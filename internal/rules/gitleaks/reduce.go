@@ -72,10 +72,19 @@ func newReducer(cfg config.Config, spec *Spec) *reducer {
 	return &reducer{trie: ahocorasick.NewTrieBuilder().AddStrings(keys).Build(), wide: wide}
 }
 
-// reduce returns the kept lines of raw joined by newlines and, for each
-// kept line, its 0-based index in raw. ok is false when the whole
-// fragment must be scanned.
-func (r *reducer) reduce(raw string) (string, []int, bool) {
+// plan is what a reducer decided for one fragment: which lines (0-based
+// indexes into the fragment) to match rules on, and which of them hold
+// text the decoder could unwrap. whole is true when the fragment must be
+// scanned as it is.
+type plan struct {
+	whole  bool
+	lines  []int
+	decode []int
+}
+
+// plan finds the lines of raw that hold a keyword or encoded text, each
+// widened by the margins.
+func (r *reducer) plan(raw string) plan {
 	lower := asciiLower(raw)
 	starts := lineStarts(raw)
 	keep := make([]bool, len(starts))
@@ -89,36 +98,54 @@ func (r *reducer) reduce(raw string) (string, []int, bool) {
 		return true
 	})
 	if wide {
-		return "", nil, false
+		return plan{whole: true}
 	}
+	dec := make([]bool, len(starts))
+	anyDec := false
 	for i := range starts {
-		if !keep[i] && mayDecode(lineText(raw, starts, i)) {
-			keep[i] = true
+		if mayDecode(lineText(raw, starts, i)) {
+			dec[i], keep[i], anyDec = true, true, true
 		}
 	}
-	// Widen each kept line by the margins.
-	widened := make([]bool, len(starts))
-	for i, k := range keep {
+	p := plan{lines: widen(keep)}
+	if anyDec {
+		p.decode = widen(dec)
+	}
+	return p
+}
+
+// widen returns the indexes of marked lines and of their neighbours
+// within the margins.
+func widen(marked []bool) []int {
+	out := make([]bool, len(marked))
+	for i, k := range marked {
 		if !k {
 			continue
 		}
-		for j := max(0, i-marginBefore); j <= min(len(starts)-1, i+marginAfter); j++ {
-			widened[j] = true
+		for j := max(0, i-marginBefore); j <= min(len(marked)-1, i+marginAfter); j++ {
+			out[j] = true
 		}
 	}
-	var b strings.Builder
 	var idx []int
-	for i, k := range widened {
-		if !k {
-			continue
+	for i, k := range out {
+		if k {
+			idx = append(idx, i)
 		}
-		if len(idx) > 0 {
+	}
+	return idx
+}
+
+// pick joins the given lines of raw with newlines.
+func pick(raw string, idx []int) string {
+	starts := lineStarts(raw)
+	var b strings.Builder
+	for n, i := range idx {
+		if n > 0 {
 			b.WriteByte('\n')
 		}
 		b.WriteString(lineText(raw, starts, i))
-		idx = append(idx, i)
 	}
-	return b.String(), idx, true
+	return b.String()
 }
 
 func asciiLower(s string) []byte {

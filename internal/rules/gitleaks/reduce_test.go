@@ -45,7 +45,11 @@ func TestReduceSameFindings(t *testing.T) {
 		"api_key = \"x8Kq2LmZ7pW4rT9vN3bY6cJ1\"",
 		"password:\n  \"Zq9!xW2#mK7pL4vR\"",
 		"blob: " + b64("aws_secret "+awsKey),
-		"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAz3Kx9mQ2pL7vR4tW8yB1nC6jH5fD0sG3aK2eU9iO7lP4qZ1x\nc2V0dGluZ3MgYXJlIGZha2UgaW4gdGhpcyB0ZXN0IGZpeHR1cmUgZm9yIHJlZHVj\n-----END RSA PRIVATE KEY-----",
+		"api_key = \"${API_KEY_VALUE}\"",
+		"client_secret: \"{{ vault_client_secret }}\"",
+		"token = \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"",
+		"auth_token=0123456789abcdefEXAMPLEabcdef0123",
+		"-----BEGIN " + "RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAz3Kx9mQ2pL7vR4tW8yB1nC6jH5fD0sG3aK2eU9iO7lP4qZ1x\nc2V0dGluZ3MgYXJlIGZha2UgaW4gdGhpcyB0ZXN0IGZpeHR1cmUgZm9yIHJlZHVj\n-----END " + "RSA PRIVATE KEY-----",
 	}
 	rng := rand.New(rand.NewSource(7))
 	for trial := range 30 {
@@ -59,11 +63,14 @@ func TestReduceSameFindings(t *testing.T) {
 			b.WriteByte('\n')
 		}
 		content := b.String()
-		want := hits(run(t, full, "src/app.js", content, true))
-		got := hits(run(t, reduced, "src/app.js", content, true))
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Fatalf("trial %d (-full +reduced)\n%s", trial, diff)
+		for _, path := range []string{"src/app.js", "vendor/modules.txt", "assets/logo.svg"} {
+			want := hits(run(t, full, path, content, true))
+			got := hits(run(t, reduced, path, content, true))
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("trial %d %s (-full +reduced)\n%s", trial, path, diff)
+			}
 		}
+		want := hits(run(t, full, "src/app.js", content, true))
 		if trial == 0 && len(want) == 0 {
 			t.Fatal("fixture produced no findings")
 		}

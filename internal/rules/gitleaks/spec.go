@@ -165,6 +165,7 @@ func fromViper(vc config.ViperConfig) *Spec {
 		}
 		s.Rules = append(s.Rules, rs)
 	}
+	//lint:ignore SA1019 configurations in use still have the old single [allowlist] table.
 	if a := vc.AllowList; a != nil {
 		s.Allowlists = append(s.Allowlists, AllowSpec{Description: a.Description, Condition: a.Condition,
 			Commits: a.Commits, Paths: a.Paths, RegexTarget: a.RegexTarget, Regexes: a.Regexes, StopWords: a.StopWords,
