@@ -106,8 +106,10 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		if len(rest) == 0 {
 			return pos, nil
 		}
-		if rest[0] == "--" {
-			return append(pos, rest[1:]...), nil
+		// Parse drops the "--" that ends the flags; what follows it is
+		// positional even if it looks like a flag.
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]
@@ -198,8 +200,15 @@ func runScan(ctx context.Context, args []string, io stdio, baseline bool) int {
 	}
 	if baseline {
 		// A baseline records everything found, without the old baseline
-		// hiding what it already holds.
-		opts.BaselinePath = os.DevNull
+		// hiding what it already holds. The scan has no "no baseline"
+		// option, so it gets an empty one.
+		empty, cleanup, err := emptyBaseline()
+		if err != nil {
+			fmt.Fprintf(io.err, "launchgate baseline: %v\n", err)
+			return exitUsage
+		}
+		defer cleanup()
+		opts.BaselinePath = empty
 	}
 
 	res, err := scan.Run(ctx, opts)
@@ -252,24 +261,56 @@ func validFormat(f string) bool {
 	return false
 }
 
+// emptyBaseline writes a baseline with no entries to a temporary file and
+// returns its path and a function that removes it.
+func emptyBaseline() (path string, cleanup func(), err error) {
+	dir, err := os.MkdirTemp("", "launchgate-baseline-")
+	if err != nil {
+		return "", nil, fmt.Errorf("make empty baseline: %w", err)
+	}
+	cleanup = func() { _ = os.RemoveAll(dir) }
+	var buf bytes.Buffer
+	if err := config.WriteBaseline(&buf, nil, "", nil); err != nil {
+		cleanup()
+		return "", nil, err
+	}
+	path = filepath.Join(dir, config.DefaultBaselineFile)
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		cleanup()
+		return "", nil, fmt.Errorf("make empty baseline: %w", err)
+	}
+	return path, cleanup, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
 func writeBaseline(opts scan.Options, flagPath, output, reason string, res report.Result, io stdio) int {
 	setup, err := scan.Prepare(scan.Options{Path: opts.Path, ConfigPath: opts.ConfigPath})
 	if err != nil {
 		fmt.Fprintf(io.err, "launchgate baseline: %v\n", err)
 		return exitUsage
 	}
-	path := output
-	if path == "" {
-		path = flagPath
+	// repoPath is the baseline scans use; the reasons already given in it
+	// carry over even when the new one goes elsewhere (or to stdout).
+	repoPath := flagPath
+	if repoPath == "" && setup.Config.Baseline != "" {
+		repoPath = filepath.Join(setup.Root, filepath.FromSlash(setup.Config.Baseline))
 	}
-	if path == "" && setup.Config.Baseline != "" {
-		path = filepath.Join(setup.Root, filepath.FromSlash(setup.Config.Baseline))
+	if repoPath == "" {
+		repoPath = filepath.Join(setup.Root, config.DefaultBaselineFile)
 	}
-	if path == "" {
-		path = filepath.Join(setup.Root, config.DefaultBaselineFile)
+	path, keepFrom := repoPath, repoPath
+	if output != "" {
+		path = output
+		if output != "-" && fileExists(output) {
+			keepFrom = output
+		}
 	}
 	var keep *config.Baseline
-	if old, err := config.LoadBaseline(path); err == nil {
+	if old, err := config.LoadBaseline(keepFrom); err == nil {
 		keep = old
 	} else if !errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(io.err, "launchgate baseline: %v\n", err)
