@@ -324,6 +324,8 @@ type committer struct {
 	h     *History
 	repo  *git.Repository
 	yield func(*Unit)
+	// objects, when set, reads blobs instead of go-git (see objectReader).
+	objects *objectReader
 }
 
 type change struct {
@@ -408,6 +410,19 @@ func (c *committer) diff(t *object.Tree, parents []*object.Tree, prefix string, 
 }
 
 func (c *committer) blob(id plumbing.Hash, path string) ([]byte, int64, error) {
+	if c.objects != nil {
+		if t, data, err := c.objects.read(id); err == nil && t == plumbing.BlobObject {
+			max := c.h.MaxFileSize
+			if max <= 0 {
+				max = DefaultMaxFileSize
+			}
+			if int64(len(data)) > max {
+				return nil, int64(len(data)), nil
+			}
+			c.h.Tally.Blobs.Add(1)
+			return data, int64(len(data)), nil
+		}
+	}
 	obj, err := c.repo.Storer.EncodedObject(plumbing.BlobObject, id)
 	if err != nil {
 		return nil, 0, fmt.Errorf("blob %s (%s): %w", id, path, err)

@@ -1,9 +1,13 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -36,26 +40,42 @@ func (s *Staged) Walk(ctx context.Context, yield func(*Unit)) error {
 		return fmt.Errorf("read git index: %w", err)
 	}
 	head := map[string]plumbing.Hash{}
+	objects, _ := newObjectReader(objectsGitDir(s.Root))
+	if objects != nil {
+		defer objects.close()
+	}
 	if ref, err := repo.Head(); err == nil {
-		c, err := repo.CommitObject(ref.Hash())
-		if err != nil {
-			return fmt.Errorf("read HEAD commit %s: %w", ref.Hash(), err)
-		}
-		tree, err := c.Tree()
-		if err != nil {
-			return fmt.Errorf("read HEAD tree: %w", err)
-		}
-		unchanged, err := headFiles(repo, tree, idx, head)
-		if err != nil {
-			return err
+		var fastErr error = errNotFound
+		unchanged := false
+		if objects != nil {
+			unchanged, fastErr = fastHeadFiles(objects, ref.Hash(), idx, head)
 		}
 		if unchanged {
 			return nil
 		}
+		if fastErr != nil {
+			clear(head)
+			objects = nil
+			c, err := repo.CommitObject(ref.Hash())
+			if err != nil {
+				return fmt.Errorf("read HEAD commit %s: %w", ref.Hash(), err)
+			}
+			tree, err := c.Tree()
+			if err != nil {
+				return fmt.Errorf("read HEAD tree: %w", err)
+			}
+			unchanged, err := headFiles(repo, tree, idx, head)
+			if err != nil {
+				return err
+			}
+			if unchanged {
+				return nil
+			}
+		}
 	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return fmt.Errorf("read HEAD: %w", err)
 	}
-	c := &committer{h: &History{Root: s.Root, MaxFileSize: s.MaxFileSize, Tally: s.Tally}, repo: repo, yield: func(u *Unit) {
+	c := &committer{h: &History{Root: s.Root, MaxFileSize: s.MaxFileSize, Tally: s.Tally}, repo: repo, objects: objects, yield: func(u *Unit) {
 		u.Source = "staged"
 		u.Commit = nil
 		u.Key = [32]byte{}
@@ -117,4 +137,70 @@ func headFiles(repo *git.Repository, tree *object.Tree, idx *index.Index, out ma
 		return nil
 	}
 	return false, walk(tree, "")
+}
+
+// objectsGitDir returns the git directory holding the repository's
+// objects: the common directory of a linked work tree.
+func objectsGitDir(root string) string {
+	dir := findGitDir(root)
+	if dir == "" {
+		return ""
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "commondir")); err == nil {
+		common := strings.TrimSpace(string(data))
+		if !filepath.IsAbs(common) {
+			common = filepath.Join(dir, common)
+		}
+		return common
+	}
+	return dir
+}
+
+// fastHeadFiles is headFiles over an objectReader. Any error means the
+// caller should use go-git instead.
+func fastHeadFiles(objects *objectReader, commit plumbing.Hash, idx *index.Index, out map[string]plumbing.Hash) (unchanged bool, err error) {
+	t, data, err := objects.read(commit)
+	if err != nil {
+		return false, err
+	}
+	if t != plumbing.CommitObject || !bytes.HasPrefix(data, []byte("tree ")) || len(data) < 45 {
+		return false, fmt.Errorf("HEAD %s is not a commit", commit)
+	}
+	root := plumbing.NewHash(string(data[5:45]))
+	if idx.Cache != nil && len(idx.Cache.Entries) > 0 {
+		if e := idx.Cache.Entries[0]; e.Path == "" && e.Entries >= 0 && e.Hash == root {
+			return true, nil
+		}
+	}
+	var walk func(h plumbing.Hash, prefix string) error
+	walk = func(h plumbing.Hash, prefix string) error {
+		t, data, err := objects.read(h)
+		if err != nil {
+			return err
+		}
+		if t != plumbing.TreeObject {
+			return fmt.Errorf("object %s is not a tree", h)
+		}
+		obj := &plumbing.MemoryObject{}
+		obj.SetType(plumbing.TreeObject)
+		if _, err := obj.Write(data); err != nil {
+			return err
+		}
+		var tree object.Tree
+		if err := tree.Decode(obj); err != nil {
+			return err
+		}
+		for _, e := range tree.Entries {
+			p := prefix + e.Name
+			if e.Mode == filemode.Dir {
+				if err := walk(e.Hash, p+"/"); err != nil {
+					return err
+				}
+				continue
+			}
+			out[p] = e.Hash
+		}
+		return nil
+	}
+	return false, walk(root, "")
 }

@@ -22,11 +22,31 @@ func compileRegexp(p string) (re *regexp.Regexp, err error) {
 }
 
 func (a AllowSpec) compile() (*config.Allowlist, error) {
+	al, err := a.compileLoose()
+	if err != nil {
+		return nil, err
+	}
+	if err := al.Validate(); err != nil {
+		return nil, err
+	}
+	return al, nil
+}
+
+// compileLoose compiles an allowlist without gitleaks' Validate, which
+// joins its patterns into one expression and builds a stop-word trie:
+// worth it inside a long-running detector, but a pre-commit scan that
+// checks a handful of findings pays more to build them than to use them.
+// The allowlist's methods work either way.
+func (a AllowSpec) compileLoose() (*config.Allowlist, error) {
 	al := &config.Allowlist{
 		Description: a.Description,
-		Commits:     a.Commits,
-		StopWords:   a.StopWords,
 		RegexTarget: a.RegexTarget,
+	}
+	for _, c := range a.Commits {
+		al.Commits = append(al.Commits, strings.ToLower(strings.TrimSpace(c)))
+	}
+	for _, w := range a.StopWords {
+		al.StopWords = append(al.StopWords, strings.ToLower(w))
 	}
 	if al.RegexTarget == "secret" {
 		al.RegexTarget = ""
@@ -49,13 +69,13 @@ func (a AllowSpec) compile() (*config.Allowlist, error) {
 		}
 		al.Regexes = append(al.Regexes, re)
 	}
-	if err := al.Validate(); err != nil {
-		return nil, err
+	if len(al.Commits)+len(al.Paths)+len(al.Regexes)+len(al.StopWords) == 0 {
+		return nil, fmt.Errorf("allowlist %q: needs at least one of commits, paths, regexes or stopwords", a.Description)
 	}
 	return al, nil
 }
 
-func (r RuleSpec) compile(targeted []*config.Allowlist) (config.Rule, error) {
+func (r RuleSpec) compile(targeted []*config.Allowlist, validate bool) (config.Rule, error) {
 	cr := config.Rule{
 		RuleID:      r.ID,
 		Description: r.Description,
@@ -85,7 +105,11 @@ func (r RuleSpec) compile(targeted []*config.Allowlist) (config.Rule, error) {
 		cr.Tags = []string{}
 	}
 	for _, a := range r.Allowlists {
-		al, err := a.compile()
+		compile := a.compileLoose
+		if validate {
+			compile = a.compile
+		}
+		al, err := compile()
 		if err != nil {
 			return cr, err
 		}
@@ -95,8 +119,12 @@ func (r RuleSpec) compile(targeted []*config.Allowlist) (config.Rule, error) {
 	for _, q := range r.Required {
 		cr.RequiredRules = append(cr.RequiredRules, &config.Required{RuleID: q.ID, WithinLines: q.WithinLines, WithinColumns: q.WithinColumns})
 	}
-	if err := cr.Validate(); err != nil {
-		return cr, err
+	// Spec.check has already caught what Validate would; Validate also
+	// prepares the allowlists, which only a long scan needs.
+	if validate {
+		if err := cr.Validate(); err != nil {
+			return cr, err
+		}
 	}
 	return cr, nil
 }
@@ -120,7 +148,8 @@ func newCompiled(s *Spec) (*compiled, error) {
 		c.byID[r.ID] = i
 	}
 	for _, a := range s.Allowlists {
-		al, err := a.compile()
+		// Validated later, only if gitleaks itself is to apply it.
+		al, err := a.compileLoose()
 		if err != nil {
 			return nil, fmt.Errorf("allowlist: %w", err)
 		}
@@ -132,6 +161,9 @@ func newCompiled(s *Spec) (*compiled, error) {
 			if _, ok := c.byID[id]; !ok {
 				return nil, fmt.Errorf("allowlist targets unknown rule %q", id)
 			}
+			if err := al.Validate(); err != nil {
+				return nil, fmt.Errorf("allowlist: %w", err)
+			}
 			c.targeted[id] = append(c.targeted[id], al)
 		}
 	}
@@ -139,8 +171,9 @@ func newCompiled(s *Spec) (*compiled, error) {
 }
 
 // config returns a gitleaks configuration holding the wanted rules and
-// the rules they require.
-func (c *compiled) config(want func(RuleSpec) bool) (config.Config, error) {
+// the rules they require. validate prepares allowlists for heavy use (a
+// long scan); a short one skips that set-up.
+func (c *compiled) config(want func(RuleSpec) bool, validate bool) (config.Config, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cfg := config.Config{Rules: map[string]config.Rule{}, Keywords: map[string]struct{}{}, Allowlists: c.global, Path: c.spec.Path}
@@ -153,7 +186,7 @@ func (c *compiled) config(want func(RuleSpec) bool) (config.Config, error) {
 		cr, ok := c.rules[r.ID]
 		if !ok {
 			var err error
-			if cr, err = r.compile(c.targeted[r.ID]); err != nil {
+			if cr, err = r.compile(c.targeted[r.ID], validate); err != nil {
 				return fmt.Errorf("rule %q: %w", r.ID, err)
 			}
 			c.rules[r.ID] = cr

@@ -131,7 +131,7 @@ func (e *Engine) Prepare(sample [][]byte) error {
 			return false
 		}
 	}
-	cfg, err := e.comp.config(want)
+	cfg, err := e.comp.config(want, sample == nil)
 	if err != nil {
 		if e.spec.Path != "" {
 			return fmt.Errorf("%s: %w", e.spec.Path, err)
@@ -144,6 +144,14 @@ func (e *Engine) Prepare(sample [][]byte) error {
 	for _, r := range cfg.Rules {
 		if len(r.RequiredRules) > 0 {
 			split = false
+		}
+	}
+	if !split {
+		// gitleaks applies the global allowlists itself then.
+		for _, a := range cfg.Allowlists {
+			if err := a.Validate(); err != nil {
+				return err
+			}
 		}
 	}
 	var groups []*group

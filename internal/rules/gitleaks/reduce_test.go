@@ -19,7 +19,7 @@ func TestReduceSameFindings(t *testing.T) {
 	}
 	// The reference is gitleaks as it is meant to be used: every rule in
 	// one detector over whole fragments.
-	cfg, err := full.comp.config(func(RuleSpec) bool { return true })
+	cfg, err := full.comp.config(func(RuleSpec) bool { return true }, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -193,12 +193,20 @@ func (s *Spec) check() error {
 			errs = append(errs, fmt.Errorf("rule %q is defined twice", r.ID))
 		}
 		seen[r.ID] = true
+		if r.Regex == "" && r.Path == "" {
+			errs = append(errs, fmt.Errorf("rule %q: needs a regex or a path", r.ID))
+		}
 		for _, p := range []string{r.Regex, r.Path} {
 			if p == "" {
 				continue
 			}
-			if _, err := compileRegexp(p); err != nil {
+			re, err := compileRegexp(p)
+			if err != nil {
 				errs = append(errs, fmt.Errorf("rule %q: %w", r.ID, err))
+				continue
+			}
+			if p == r.Regex && r.SecretGroup > re.NumSubexp() {
+				errs = append(errs, fmt.Errorf("rule %q: secretGroup %d, but the regex has %d groups", r.ID, r.SecretGroup, re.NumSubexp()))
 			}
 		}
 		for _, a := range r.Allowlists {

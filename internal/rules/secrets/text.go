@@ -230,7 +230,16 @@ func isRealValue(v string) bool {
 	if strings.ContainsAny(v, " \t") || strings.Contains(v, "://") {
 		return false
 	}
-	return !devDefaults[strings.ToLower(v)]
+	return !devDefaults[strings.ToLower(v)] && !settingWords[strings.ToLower(v)]
+}
+
+// settingWords are values of keys that merely contain "token" or "secret"
+// in configuration (GitHub Actions' `id-token: write`, `secrets: inherit`):
+// access levels and switches, never credentials.
+var settingWords = map[string]bool{
+	"read": true, "write": true, "none": true, "read-all": true, "write-all": true,
+	"read-only": true, "readonly": true, "read-write": true, "readwrite": true,
+	"inherit": true, "required": true, "optional": true, "enabled": true, "disabled": true,
 }
 
 // cleanValue reads the value part of a `key = value` or `key: value` line:
