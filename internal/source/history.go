@@ -123,6 +123,13 @@ func (h *History) Walk(ctx context.Context, yield func(*Unit)) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// Blobs and trees are read straight from the object files, with one
+	// cache of delta bases shared by the workers; go-git is the fallback.
+	reader, _ := newObjectReader(objectsGitDir(h.Root))
+	if reader != nil {
+		reader.bases = newObjectCache(int(objectCacheSize))
+		defer reader.close()
+	}
 	work := make(chan *commitInfo, 64)
 	var wg sync.WaitGroup
 	var openErr error
@@ -139,7 +146,7 @@ func (h *History) Walk(ctx context.Context, yield func(*Unit)) error {
 				return
 			}
 			defer closeRepo(r)
-			c := &committer{h: h, repo: r, yield: yield}
+			c := &committer{h: h, repo: r, yield: yield, objects: reader}
 			for ci := range work {
 				if ctx.Err() != nil {
 					continue
@@ -334,17 +341,28 @@ type change struct {
 	olds []plumbing.Hash
 }
 
+// tree reads a tree through the object reader when there is one, and
+// through go-git otherwise or when the reader fails.
+func (c *committer) tree(h plumbing.Hash) (*object.Tree, error) {
+	if c.objects != nil {
+		if t, err := c.objects.tree(h); err == nil {
+			return t, nil
+		}
+	}
+	return object.GetTree(c.repo.Storer, h)
+}
+
 func (c *committer) commit(ci *commitInfo) {
 	h := c.h
 	h.Tally.Commits.Add(1)
-	tree, err := object.GetTree(c.repo.Storer, ci.tree)
+	tree, err := c.tree(ci.tree)
 	if err != nil {
 		h.Tally.Error("commit %s: tree %s: %v", ci.id, ci.tree, err)
 		return
 	}
 	var parents []*object.Tree
 	for _, pt := range ci.parentTrees {
-		t, err := object.GetTree(c.repo.Storer, pt)
+		t, err := c.tree(pt)
 		if err != nil {
 			h.Tally.Error("commit %s: parent tree %s: %v", ci.id, pt, err)
 			continue
@@ -383,7 +401,7 @@ func (c *committer) diff(t *object.Tree, parents []*object.Tree, prefix string, 
 		p := prefix + e.Name
 		switch e.Mode {
 		case filemode.Dir:
-			sub, err := object.GetTree(c.repo.Storer, e.Hash)
+			sub, err := c.tree(e.Hash)
 			if err != nil {
 				c.h.Tally.Error("tree %s (%s): %v", e.Hash, p, err)
 				continue
@@ -391,7 +409,7 @@ func (c *committer) diff(t *object.Tree, parents []*object.Tree, prefix string, 
 			var psubs []*object.Tree
 			for _, m := range pmaps {
 				if pe, ok := m[e.Name]; ok && pe.Mode == filemode.Dir {
-					if ps, err := object.GetTree(c.repo.Storer, pe.Hash); err == nil {
+					if ps, err := c.tree(pe.Hash); err == nil {
 						psubs = append(psubs, ps)
 					}
 				}

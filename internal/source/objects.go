@@ -1,8 +1,10 @@
 package source
 
 import (
+	"bufio"
 	"bytes"
 	"compress/zlib"
+	"container/list"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -11,9 +13,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // objectReader reads a handful of objects straight from a repository's
@@ -27,6 +31,65 @@ import (
 type objectReader struct {
 	dir   string // the objects directory
 	packs []*packIndex
+	// bases keeps recently read packed objects, most of which are delta
+	// bases for the next read; nil means no caching.
+	bases *objectCache
+}
+
+// objectCache is a small LRU of packed objects by pack and offset, safe
+// for concurrent use.
+type objectCache struct {
+	mu    sync.Mutex
+	max   int
+	size  int
+	order *list.List
+	byKey map[cacheKey]*list.Element
+}
+
+type cacheKey struct {
+	pack *packIndex
+	off  int64
+}
+
+type cached struct {
+	key  cacheKey
+	typ  plumbing.ObjectType
+	data []byte
+}
+
+func newObjectCache(max int) *objectCache {
+	return &objectCache{max: max, order: list.New(), byKey: map[cacheKey]*list.Element{}}
+}
+
+func (c *objectCache) get(k cacheKey) (plumbing.ObjectType, []byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.byKey[k]; ok {
+		c.order.MoveToFront(e)
+		v := e.Value.(*cached)
+		return v.typ, v.data, true
+	}
+	return 0, nil, false
+}
+
+func (c *objectCache) put(k cacheKey, t plumbing.ObjectType, data []byte) {
+	if len(data) > c.max/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.byKey[k]; ok {
+		return
+	}
+	c.byKey[k] = c.order.PushFront(&cached{key: k, typ: t, data: data})
+	c.size += len(data)
+	for c.size > c.max {
+		e := c.order.Back()
+		v := e.Value.(*cached)
+		c.order.Remove(e)
+		delete(c.byKey, v.key)
+		c.size -= len(v.data)
+	}
 }
 
 type packIndex struct {
@@ -169,7 +232,22 @@ func (r *objectReader) readLoose(h plumbing.Hash) (plumbing.ObjectType, []byte, 
 
 const maxDeltaDepth = 64
 
+// readPacked reads the object at off. Returned bytes may be shared with
+// the cache: callers must not modify them.
 func (r *objectReader) readPacked(p *packIndex, off int64, depth int) (plumbing.ObjectType, []byte, error) {
+	if r.bases != nil {
+		if t, data, ok := r.bases.get(cacheKey{p, off}); ok {
+			return t, data, nil
+		}
+	}
+	t, data, err := r.readPackedUncached(p, off, depth)
+	if err == nil && r.bases != nil {
+		r.bases.put(cacheKey{p, off}, t, data)
+	}
+	return t, data, err
+}
+
+func (r *objectReader) readPackedUncached(p *packIndex, off int64, depth int) (plumbing.ObjectType, []byte, error) {
 	if depth > maxDeltaDepth {
 		return 0, nil, errors.New("delta chain too deep")
 	}
@@ -183,9 +261,11 @@ func (r *objectReader) readPacked(p *packIndex, off int64, depth int) (plumbing.
 	c := b[i]
 	i++
 	t := plumbing.ObjectType((c >> 4) & 7)
-	for c&0x80 != 0 && i < len(b) {
+	size := int64(c & 0x0f)
+	for shift := uint(4); c&0x80 != 0 && i < len(b); shift += 7 {
 		c = b[i]
 		i++
+		size |= int64(c&0x7f) << shift
 	}
 	var baseOff int64 = -1
 	var baseHash plumbing.Hash
@@ -210,11 +290,7 @@ func (r *objectReader) readPacked(p *packIndex, off int64, depth int) (plumbing.
 		copy(baseHash[:], b[i:i+20])
 		i += 20
 	}
-	zr, err := zlib.NewReader(io.NewSectionReader(p.pack, off+int64(i), 1<<62))
-	if err != nil {
-		return 0, nil, err
-	}
-	data, err := io.ReadAll(zr)
+	data, err := inflate(io.NewSectionReader(p.pack, off+int64(i), 1<<62), size)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -237,4 +313,56 @@ func (r *objectReader) readPacked(p *packIndex, off int64, depth int) (plumbing.
 		return bt, out, err
 	}
 	return 0, nil, fmt.Errorf("unknown object type %d at offset %d", t, off)
+}
+
+// tree reads and decodes a tree object.
+func (r *objectReader) tree(h plumbing.Hash) (*object.Tree, error) {
+	t, data, err := r.read(h)
+	if err != nil {
+		return nil, err
+	}
+	if t != plumbing.TreeObject {
+		return nil, fmt.Errorf("object %s is a %s, not a tree", h, t)
+	}
+	obj := &plumbing.MemoryObject{}
+	obj.SetType(plumbing.TreeObject)
+	if _, err := obj.Write(data); err != nil {
+		return nil, err
+	}
+	var tree object.Tree
+	if err := tree.Decode(obj); err != nil {
+		return nil, err
+	}
+	tree.Hash = h
+	return &tree, nil
+}
+
+// inflaters reuses zlib readers: a new one allocates tens of kilobytes,
+// which for thousands of small objects costs more than inflating them.
+var inflaters sync.Pool
+
+// inflate reads one zlib stream holding size bytes.
+func inflate(r io.Reader, size int64) ([]byte, error) {
+	br := bufio.NewReaderSize(r, 4096)
+	var zr io.ReadCloser
+	if v, ok := inflaters.Get().(io.ReadCloser); ok {
+		if err := v.(zlib.Resetter).Reset(br, nil); err != nil {
+			return nil, err
+		}
+		zr = v
+	} else {
+		var err error
+		if zr, err = zlib.NewReader(br); err != nil {
+			return nil, err
+		}
+	}
+	defer inflaters.Put(zr)
+	if size < 0 || size > 1<<31 {
+		return nil, fmt.Errorf("object size %d out of range", size)
+	}
+	data := make([]byte, size)
+	if _, err := io.ReadFull(zr, data); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
