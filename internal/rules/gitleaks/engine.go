@@ -31,6 +31,8 @@ type Engine struct {
 	mu     sync.Mutex
 	groups []*group
 	global []*config.Allowlist
+	// commitAllow is true when a global allowlist names commits.
+	commitAllow bool
 	// pathOK caches the global allowlist verdict by path.
 	pathOK sync.Map
 }
@@ -193,9 +195,14 @@ func (e *Engine) Prepare(sample [][]byte) error {
 	}
 	e.mu.Lock()
 	e.groups = groups
-	e.global = nil
+	e.global, e.commitAllow = nil, false
 	if split {
 		e.global = cfg.Allowlists
+		for _, a := range cfg.Allowlists {
+			if len(a.Commits) > 0 {
+				e.commitAllow = true
+			}
+		}
 	}
 	e.mu.Unlock()
 	return nil
@@ -206,6 +213,10 @@ func (e *Engine) Prepare(sample [][]byte) error {
 func (e *Engine) skipped(path, commit string) bool {
 	if path == "" && commit == "" {
 		return false
+	}
+	// Without commit entries the verdict depends on the path alone.
+	if !e.commitAllow {
+		commit = ""
 	}
 	if commit == "" {
 		if v, ok := e.pathOK.Load(path); ok {
