@@ -93,6 +93,9 @@ func (c *collector) detect(u *source.Unit) []finding.Finding {
 		})
 	}
 	vendor := len(out)
+	if c.s.Gitleaks.Skips(file.Path, file.Commit) {
+		return out
+	}
 	for _, r := range c.s.Own {
 		c.safely(r.ID, u.Path, func() error { return r.Run(rule.NewPass(file, report, r)) })
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -358,3 +359,25 @@ func TestFailOnAndSeverityOverride(t *testing.T) {
 		t.Fatal("--fail-on low did not fail on a low finding")
 	}
 }
+
+// TestGlobalAllowlistCoversOwnRules checks that files gitleaks' global
+// allowlist skips (vendored dependencies) are skipped by launchgate's own
+// secret rules too, while the same file elsewhere is reported.
+func TestGlobalAllowlistCoversOwnRules(t *testing.T) {
+	key := "-----BEGIN " + "RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAz3Kx9mQ2pL7vR4tW8yB1nC6jH5fD0sG3aK2eU9iO7lP4qZ1x\n-----END " + "RSA PRIVATE KEY-----\n"
+	dir := testkit.GitRepo(t, []byte("-- vendor/golang.org/x/net/demo/server.key --\n"+key+"-- certs/server.key --\n"+key+"-- @commit keys --\n"))
+	res, err := Run(context.Background(), Options{Path: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range res.Findings {
+		paths = append(paths, f.Location.Path)
+	}
+	sort.Strings(paths)
+	paths = slices.Compact(paths)
+	if diff := cmp.Diff([]string{"certs/server.key"}, paths); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+

@@ -208,6 +208,16 @@ func (e *Engine) Prepare(sample [][]byte) error {
 	return nil
 }
 
+// Skips reports whether the configuration's global allowlists exclude a
+// file (vendored dependencies, lock files, images…). launchgate's own
+// secret rules honour it too, so one allowlist governs every secret rule.
+func (e *Engine) Skips(path, commit string) bool {
+	e.mu.Lock()
+	ready := e.groups != nil
+	e.mu.Unlock()
+	return ready && e.skipped(path, commit)
+}
+
 // skipped applies the global allowlists' path and commit entries, the
 // check gitleaks makes before matching a fragment.
 func (e *Engine) skipped(path, commit string) bool {
