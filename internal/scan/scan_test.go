@@ -380,4 +380,3 @@ func TestGlobalAllowlistCoversOwnRules(t *testing.T) {
 		t.Errorf("(-want +got)\n%s", diff)
 	}
 }
-
