@@ -194,3 +194,31 @@ func FuzzMayDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEngine feeds arbitrary content and paths to the engine, whole and
+// as added lines: nothing may panic, and every finding must sit on a line
+// of the content.
+func FuzzEngine(f *testing.F) {
+	e, err := New(Default())
+	if err != nil {
+		f.Fatal(err)
+	}
+	if err := e.Prepare(nil); err != nil {
+		f.Fatal(err)
+	}
+	f.Add("src/app.js", "const key = '"+awsKey+"';\n", true)
+	f.Add("k8s.yaml", "data:\n  key: "+b64("token "+ghToken)+"\n", false)
+	f.Add("a.p12", "", true)
+	f.Add("x", strings.Repeat("api_key = abcdefghijklmnop0123\n", 100)+"%41\\u0041 U+0041", false)
+	f.Fuzz(func(t *testing.T, path, content string, whole bool) {
+		lines := strings.Count(content, "\n") + 1
+		p := rule.NewPass(&rule.File{Path: path, Content: []byte(content), Whole: whole}, func(f finding.Finding) {
+			if f.Location.Line < 0 || f.Location.Line > lines {
+				t.Fatalf("finding %s on line %d of %d", f.Rule, f.Location.Line, lines)
+			}
+		}, e.Rules()...)
+		if err := e.Run(p); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
