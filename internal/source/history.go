@@ -561,24 +561,37 @@ func Added(cur []byte, olds [][]byte) ([]byte, []int) {
 	if endsLine(cur) && endsLine(old) {
 		head, oldHead = min(p+1, len(cur)), min(p+1, len(old))
 	}
+	// The tail is compared without a final newline, for the same reason.
+	cEnd, oEnd := len(cur), len(old)
+	if cEnd > 0 && cur[cEnd-1] == '\n' {
+		cEnd--
+	}
+	if oEnd > 0 && old[oEnd-1] == '\n' {
+		oEnd--
+	}
 	s := 0
-	for s < len(cur)-head && s < len(old)-oldHead && cur[len(cur)-1-s] == old[len(old)-1-s] {
+	for s < cEnd-head && s < oEnd-oldHead && cur[cEnd-1-s] == old[oEnd-1-s] {
 		s++
 	}
 	// The common tail must start a line in both versions.
-	tail := len(cur) - s
-	for tail < len(cur) {
-		oldAt := len(old) - (len(cur) - tail)
+	tail := cEnd - s
+	for tail < cEnd {
+		oldAt := oEnd - (cEnd - tail)
 		if (tail == head || cur[tail-1] == '\n') && (oldAt == oldHead || old[oldAt-1] == '\n') {
 			break
 		}
-		if k := bytes.IndexByte(cur[tail:], '\n'); k >= 0 {
+		if k := bytes.IndexByte(cur[tail:cEnd], '\n'); k >= 0 {
 			tail += k + 1
 		} else {
-			tail = len(cur)
+			tail = cEnd
 		}
 	}
-	oldTail := len(old) - (len(cur) - tail)
+	oldTail := oEnd - (cEnd - tail)
+	if tail == cEnd {
+		// No common tail: the middles run to the very ends.
+		tail, oldTail = len(cur), len(old)
+	}
+	tail, oldTail = max(tail, head), max(oldTail, oldHead)
 	first := bytes.Count(cur[:head], []byte("\n"))
 	nl := splitLines(cur[head:tail])
 	mid := splitLines(old[oldHead:oldTail])
