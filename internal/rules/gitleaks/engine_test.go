@@ -148,8 +148,8 @@ paths = ['''^fixtures/''']
 
 func TestLoadErrors(t *testing.T) {
 	tests := []struct{ name, toml, want string }{
-		{"bad toml", "[[rules]\nid=1", ".gitleaks.toml"},
-		{"bad regex", "[[rules]]\nid = \"x\"\nregex = '''(unclosed'''\n", `rule "x"`},
+		{"bad toml", "[[rules]\nid=1", ".gitleaks.toml:1:"},
+		{"bad regex", "[[rules]]\nid = \"x\"\nregex = '''(unclosed'''\n", `.gitleaks.toml:2: rule "x"`},
 		{"no id", "[[rules]]\nregex = '''abc'''\n", "rule #1 has no id"},
 		{"empty allowlist", "[[rules]]\nid = \"x\"\nregex = '''abc'''\n[[rules.allowlists]]\ndescription = \"nothing\"\n", "needs at least one"},
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/viper"
 	"github.com/zricethezav/gitleaks/v8/config"
 )
@@ -92,6 +93,16 @@ func load(path string, depth int) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read gitleaks config: %w", err)
 	}
+	// go-toml reports where a syntax error is; viper's wrapping loses it.
+	var probe map[string]any
+	if err := toml.Unmarshal(data, &probe); err != nil {
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			row, col := de.Position()
+			return nil, fmt.Errorf("%s:%d:%d: %v", path, row, col, de)
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	vc, err := parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -99,7 +110,7 @@ func load(path string, depth int) (*Spec, error) {
 	own := fromViper(vc)
 	own.Path = path
 	if err := own.check(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", withRuleLine(path, data, err), err)
 	}
 	ext := vc.Extend
 	if ext.UseDefault && ext.Path != "" {
@@ -177,6 +188,28 @@ func fromViper(vc config.ViperConfig) *Spec {
 			TargetRules: a.TargetRules})
 	}
 	return s
+}
+
+// withRuleLine names the line of the first rule an error mentions, so a
+// broken rule is easy to find: "path:12".
+func withRuleLine(path string, data []byte, err error) string {
+	msg := err.Error()
+	i := strings.Index(msg, "rule \"")
+	if i < 0 {
+		return path
+	}
+	rest := msg[i+len("rule \""):]
+	id, _, ok := strings.Cut(rest, "\"")
+	if !ok {
+		return path
+	}
+	for n, line := range strings.Split(string(data), "\n") {
+		l := strings.ReplaceAll(line, " ", "")
+		if l == "id=\""+id+"\"" || l == "id='"+id+"'" {
+			return fmt.Sprintf("%s:%d", path, n+1)
+		}
+	}
+	return path
 }
 
 // check reports configuration mistakes up front, with the rule named, so
