@@ -55,7 +55,7 @@ func useFastHash() {
 // objectCacheSize bounds the decoded objects kept for reuse. One cache is
 // shared by every reader: a commit's old blobs are its parent's new ones,
 // and the parent is often read by another worker.
-const objectCacheSize = 16 * cache.MiByte
+const objectCacheSize = 4 * cache.MiByte
 
 // openRepo opens the repository at root with the given object cache (nil
 // for a private one).
