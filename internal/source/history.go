@@ -561,37 +561,17 @@ func Added(cur []byte, olds [][]byte) ([]byte, []int) {
 	if endsLine(cur) && endsLine(old) {
 		head, oldHead = min(p+1, len(cur)), min(p+1, len(old))
 	}
-	// The tail is compared without a final newline, for the same reason.
-	cEnd, oEnd := len(cur), len(old)
-	if cEnd > 0 && cur[cEnd-1] == '\n' {
-		cEnd--
-	}
-	if oEnd > 0 && old[oEnd-1] == '\n' {
-		oEnd--
-	}
-	s := 0
-	for s < cEnd-head && s < oEnd-oldHead && cur[cEnd-1-s] == old[oEnd-1-s] {
-		s++
-	}
-	// The common tail must start a line in both versions.
-	tail := cEnd - s
-	for tail < cEnd {
-		oldAt := oEnd - (cEnd - tail)
-		if (tail == head || cur[tail-1] == '\n') && (oldAt == oldHead || old[oldAt-1] == '\n') {
+	// Trim common last lines, walking back one line at a time from the
+	// ends; only the common tail is read.
+	tail, oldTail := len(cur), len(old)
+	for tail > head && oldTail > oldHead {
+		curStart, cl := lastLine(cur, head, tail)
+		oldStart, ol := lastLine(old, oldHead, oldTail)
+		if !bytes.Equal(cl, ol) {
 			break
 		}
-		if k := bytes.IndexByte(cur[tail:cEnd], '\n'); k >= 0 {
-			tail += k + 1
-		} else {
-			tail = cEnd
-		}
+		tail, oldTail = curStart, oldStart
 	}
-	oldTail := oEnd - (cEnd - tail)
-	if tail == cEnd {
-		// No common tail: the middles run to the very ends.
-		tail, oldTail = len(cur), len(old)
-	}
-	tail, oldTail = max(tail, head), max(oldTail, oldHead)
 	first := bytes.Count(cur[:head], []byte("\n"))
 	nl := splitLines(cur[head:tail])
 	mid := splitLines(old[oldHead:oldTail])
@@ -635,6 +615,17 @@ func Added(cur []byte, olds [][]byte) ([]byte, []int) {
 		lines = append(lines, first+i+1)
 	}
 	return buf.Bytes(), lines
+}
+
+// lastLine returns where the last line of b[lo:end] starts and its text
+// without the newline, splitting as splitLines does.
+func lastLine(b []byte, lo, end int) (int, []byte) {
+	stop := end
+	if b[end-1] == '\n' {
+		stop = end - 1
+	}
+	start := bytes.LastIndexByte(b[lo:stop], '\n') + 1 + lo
+	return start, b[start:stop]
 }
 
 // splitLines splits on '\n', dropping a final empty line.
