@@ -68,21 +68,35 @@ type Pass struct {
 	// File is the input of Files rules.
 	File *File
 
-	rules  map[string]*Rule
+	rules  Set
 	report func(finding.Finding)
 }
 
 // NewPass returns a pass over file that sends findings to report. rules
-// are the rules the pass may report under; the first is the default.
+// are the rules the pass may report under; with one, it is the default.
 func NewPass(file *File, report func(finding.Finding), rules ...*Rule) *Pass {
-	p := &Pass{File: file, report: report, rules: make(map[string]*Rule, len(rules))}
-	for _, r := range rules {
-		p.rules[r.ID] = r
-	}
 	if len(rules) == 1 {
-		p.Rule = rules[0]
+		return &Pass{File: file, report: report, Rule: rules[0], rules: Set{rules[0].ID: rules[0]}}
 	}
-	return p
+	return NewSetPass(file, report, NewSet(rules...))
+}
+
+// Set indexes rules by ID. Build one once for an engine's rules: a pass
+// over each of thousands of files should not rebuild it.
+type Set map[string]*Rule
+
+// NewSet indexes rules by ID.
+func NewSet(rules ...*Rule) Set {
+	s := make(Set, len(rules))
+	for _, r := range rules {
+		s[r.ID] = r
+	}
+	return s
+}
+
+// NewSetPass returns a pass that may report under any rule of set.
+func NewSetPass(file *File, report func(finding.Finding), set Set) *Pass {
+	return &Pass{File: file, report: report, rules: set}
 }
 
 // Report sends a finding. Line and column are relative to File.Content

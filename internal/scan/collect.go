@@ -89,7 +89,7 @@ func (c *collector) detect(u *source.Unit) []finding.Finding {
 	}
 	if len(u.Content) > 0 || u.Whole {
 		c.safely("gitleaks", u.Path, func() error {
-			return c.s.Gitleaks.Run(rule.NewPass(file, report, c.s.Gitleaks.Rules()...))
+			return c.s.Gitleaks.Run(rule.NewSetPass(file, report, c.s.Gitleaks.Set()))
 		})
 	}
 	vendor := len(out)

@@ -26,6 +26,7 @@ type Engine struct {
 	comp   *compiled
 	rules  []*rule.Rule
 	ours   map[string]*rule.Rule // by gitleaks ID
+	set    rule.Set              // by launchgate ID
 	theirs map[string]string     // gitleaks ID by our ID
 
 	mu     sync.Mutex
@@ -78,6 +79,7 @@ func New(spec *Spec) (*Engine, error) {
 		e.ours[r.ID] = lr
 		e.theirs[lr.ID] = r.ID
 	}
+	e.set = rule.NewSet(e.rules...)
 	return e, nil
 }
 
@@ -90,6 +92,9 @@ func (e *Engine) GitleaksID(id string) (string, bool) {
 	g, ok := e.theirs[id]
 	return g, ok
 }
+
+// Set indexes the engine's rules by ID, for rule.NewSetPass.
+func (e *Engine) Set() rule.Set { return e.set }
 
 // Engine returns the engine as a rule.Engine for the scan driver.
 func (e *Engine) Engine() *rule.Engine {
@@ -366,7 +371,9 @@ func (e *Engine) Run(p *rule.Pass) error {
 //
 //lint:ignore SA1019 Detect takes this type; its replacement is not accepted by Detect yet.
 func (g *group) detect(frag detect.Fragment, content string) []report.Finding {
-	if g.reducer == nil {
+	// A group that always runs gains nothing from a plan of a small
+	// fragment: it would be scanned whole anyway.
+	if g.reducer == nil || g.always && len(content) < minReduce {
 		frag.Raw = content
 		d := g.plain
 		if mayDecode(content) {
