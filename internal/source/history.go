@@ -370,15 +370,37 @@ func (c *committer) commit(ci *commitInfo) {
 		parents = append(parents, t)
 	}
 	var changes []change
-	c.diff(tree, parents, "", &changes)
+	gone := map[plumbing.Hash]bool{}
+	c.diff(tree, parents, "", &changes, gone)
 	for _, ch := range changes {
+		// A new path holding a blob that this commit removed from another
+		// path is a move: its content was scanned where it came from, and
+		// git (and so gitleaks) shows no added lines for it either.
+		if len(ch.olds) == 0 && gone[ch.hash] {
+			continue
+		}
 		c.emit(ci.meta, ch)
+	}
+}
+
+// removed records the blobs of a parent's subtree that a commit dropped
+// or replaced, for move detection.
+func (c *committer) removed(t *object.Tree, gone map[plumbing.Hash]bool) {
+	for _, e := range t.Entries {
+		switch {
+		case e.Mode == filemode.Dir:
+			if sub, err := c.tree(e.Hash); err == nil {
+				c.removed(sub, gone)
+			}
+		case e.Mode.IsFile():
+			gone[e.Hash] = true
+		}
 	}
 }
 
 // diff compares tree entries by hash, descending only into subtrees that
 // differ from every parent: far cheaper than a full tree diff.
-func (c *committer) diff(t *object.Tree, parents []*object.Tree, prefix string, out *[]change) {
+func (c *committer) diff(t *object.Tree, parents []*object.Tree, prefix string, out *[]change, gone map[plumbing.Hash]bool) {
 	pmaps := make([]map[string]*object.TreeEntry, len(parents))
 	for i, p := range parents {
 		m := make(map[string]*object.TreeEntry, len(p.Entries))
@@ -386,6 +408,26 @@ func (c *committer) diff(t *object.Tree, parents []*object.Tree, prefix string, 
 			m[p.Entries[j].Name] = &p.Entries[j]
 		}
 		pmaps[i] = m
+	}
+	// What the first parent had here and this commit dropped or changed:
+	// candidates for the source of a move.
+	if len(parents) > 0 {
+		cur := make(map[string]*object.TreeEntry, len(t.Entries))
+		for j := range t.Entries {
+			cur[t.Entries[j].Name] = &t.Entries[j]
+		}
+		for _, pe := range parents[0].Entries {
+			e, kept := cur[pe.Name]
+			switch {
+			case kept && e.Hash == pe.Hash:
+			case pe.Mode.IsFile():
+				gone[pe.Hash] = true
+			case pe.Mode == filemode.Dir && (!kept || e.Mode != filemode.Dir):
+				if sub, err := c.tree(pe.Hash); err == nil {
+					c.removed(sub, gone)
+				}
+			}
+		}
 	}
 	for _, e := range t.Entries {
 		same := false
@@ -414,7 +456,7 @@ func (c *committer) diff(t *object.Tree, parents []*object.Tree, prefix string, 
 					}
 				}
 			}
-			c.diff(sub, psubs, p+"/", out)
+			c.diff(sub, psubs, p+"/", out, gone)
 		case filemode.Regular, filemode.Executable, filemode.Deprecated:
 			ch := change{path: p, hash: e.Hash}
 			for _, m := range pmaps {

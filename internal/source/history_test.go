@@ -273,10 +273,19 @@ o
 -- @commit rename --
 -- @delete other.txt --
 -- @commit delete --
+-- @rename new/name.txt moved/edited.txt --
+-- moved/edited.txt --
+k1
+k2
+k3
+-- @commit move and edit --
 `))
 	units := walkHistory(t, &History{Root: root})
+	// An exact move adds nothing (its content was read where it came
+	// from); a move with an edit is a new file, as git sees it without
+	// similarity detection.
 	want := []brief{
-		{Path: "new/name.txt", Commit: "rename", Content: "k1\nk2\n", Whole: true},
+		{Path: "moved/edited.txt", Commit: "move and edit", Content: "k1\nk2\nk3\n", Whole: true},
 		{Path: "old/name.txt", Commit: "add", Content: "k1\nk2\n", Whole: true},
 		{Path: "other.txt", Commit: "add", Content: "o\n", Whole: true},
 	}
