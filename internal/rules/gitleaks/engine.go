@@ -29,30 +29,63 @@ type Engine struct {
 	set    rule.Set              // by launchgate ID
 	theirs map[string]string     // gitleaks ID by our ID
 
-	mu     sync.Mutex
-	groups []*group
-	global []*config.Allowlist
+	mu      sync.Mutex
+	groups  []*group
+	reducer *reducer // plans the planned groups' lines; nil if none
+	global  []*config.Allowlist
 	// commitAllow is true when a global allowlist names commits.
 	commitAllow bool
 	// pathOK caches the global allowlist verdict by path.
 	pathOK sync.Map
 }
 
-// group is a set of rules run together by one gitleaks detector. The
-// generic rules get a group of their own: their keywords ("key", "token")
-// occur in a few lines of most files, and their patterns are the costliest,
-// so they are best run over just those lines.
+// group is a set of rules run together by one gitleaks detector, over the
+// lines of a file that hold the group's keywords (see kindOf).
 type group struct {
 	decoding *detect.Detector // decodes encoded text before matching
 	plain    *detect.Detector // same rules, no decoding
-	reducer  *reducer         // nil when fragments must be scanned whole
+	// planned is true when the engine's reducer plans this group's lines.
+	planned bool
 	// always is true when a rule of the group has no keywords, so the
 	// group runs even where none of its keywords occur.
 	always  bool
 	generic bool
+	// pathOnly is true when every rule of the group matches paths only:
+	// such a group needs a whole file's path and none of its content.
+	pathOnly bool
 }
 
 func isGeneric(id string) bool { return strings.Contains(strings.ToLower(id), "generic") }
+
+// Rule kinds, each run by a group of its own, so that a file pays only for
+// the rules whose keywords it holds: gitleaks loops over every rule of a
+// detector on each call, which for small files costs more than matching.
+const (
+	always  = iota // no keywords (a path rule): runs on every file
+	narrow         // vendor names and prefixes, rarely present
+	broad          // short or everyday keywords ("ey", "s.", "token")
+	generic        // the generic rules, the costliest patterns
+)
+
+// everyday keywords occur in ordinary code and prose.
+var everyday = map[string]bool{"access": true, "api": true, "auth": true, "client": true, "key": true,
+	"password": true, "passwd": true, "secret": true, "token": true, "credential": true, "creds": true,
+	"bearer": true, "private": true, "public": true, "login": true, "user": true}
+
+func kindOf(r config.Rule) int {
+	switch {
+	case len(r.Keywords) == 0:
+		return always
+	case isGeneric(r.RuleID):
+		return generic
+	}
+	for _, k := range r.Keywords {
+		if len(k) <= 3 || everyday[k] {
+			return broad
+		}
+	}
+	return narrow
+}
 
 // New prepares an engine for spec; no pattern is compiled yet.
 func New(spec *Spec) (*Engine, error) {
@@ -162,7 +195,8 @@ func (e *Engine) Prepare(sample [][]byte) error {
 		}
 	}
 	var groups []*group
-	for _, generic := range []bool{false, true} {
+	var planned []*config.Config
+	for _, kind := range []int{always, narrow, broad, generic} {
 		// The engine applies the global allowlists itself, once per file
 		// rather than once per detector call (see skipped and allowed),
 		// unless composite rules need gitleaks to see them.
@@ -170,10 +204,9 @@ func (e *Engine) Prepare(sample [][]byte) error {
 		if !split {
 			sub.Allowlists = cfg.Allowlists
 		}
-		always := false
 		for _, id := range cfg.OrderedRules {
 			r := cfg.Rules[id]
-			if split && isGeneric(id) != generic {
+			if split && kindOf(r) != kind {
 				continue
 			}
 			sub.Rules[id] = r
@@ -181,25 +214,43 @@ func (e *Engine) Prepare(sample [][]byte) error {
 			for _, k := range r.Keywords {
 				sub.Keywords[k] = struct{}{}
 			}
-			if len(r.Keywords) == 0 {
-				always = true
+		}
+		if len(sub.Rules) == 0 {
+			continue
+		}
+		g := &group{
+			decoding: newDetector(sub, DecodeDepth),
+			plain:    newDetector(sub, 0),
+			always:   !split || kind == always,
+			generic:  split && kind == generic,
+			pathOnly: split,
+		}
+		for _, r := range sub.Rules {
+			if r.Regex != nil {
+				g.pathOnly = false
 			}
 		}
-		if len(sub.Rules) > 0 {
-			groups = append(groups, &group{
-				decoding: newDetector(sub, DecodeDepth),
-				plain:    newDetector(sub, 0),
-				reducer:  newReducer(sub, e.spec),
-				always:   always,
-				generic:  split && generic,
-			})
+		g.planned = split && !g.always && reducible(sub)
+		if g.planned {
+			planned = append(planned, &sub)
+		} else {
+			planned = append(planned, nil)
 		}
+		groups = append(groups, g)
 		if !split {
+			break
+		}
+	}
+	var red *reducer
+	for _, g := range groups {
+		if g.planned {
+			red = newReducer(planned, e.spec)
 			break
 		}
 	}
 	e.mu.Lock()
 	e.groups = groups
+	e.reducer = red
 	e.global, e.commitAllow = nil, false
 	if split {
 		e.global = cfg.Allowlists
@@ -325,10 +376,27 @@ func (e *Engine) Run(p *rule.Pass) error {
 	if e.skipped(p.File.Path, p.File.Commit) {
 		return nil
 	}
-	for _, g := range groups {
+	e.mu.Lock()
+	red := e.reducer
+	e.mu.Unlock()
+	var plans []plan
+	if red != nil && content != "" {
+		plans = red.plan(content)
+	}
+	for gi, g := range groups {
 		//lint:ignore SA1019 Detect takes this type; its replacement is not accepted by Detect yet.
 		frag := detect.Fragment{FilePath: p.File.Path, CommitSHA: p.File.Commit}
-		found = append(found, g.detect(frag, content)...)
+		if g.pathOnly {
+			if p.File.Whole {
+				found = append(found, g.plain.Detect(frag)...)
+			}
+			continue
+		}
+		var pl *plan
+		if g.planned && plans != nil {
+			pl = &plans[gi]
+		}
+		found = append(found, g.detect(frag, content, pl)...)
 		if !g.generic {
 			specific = len(found)
 		}
@@ -370,10 +438,11 @@ func (e *Engine) Run(p *rule.Pass) error {
 // returned findings are 0-based lines of content.
 //
 //lint:ignore SA1019 Detect takes this type; its replacement is not accepted by Detect yet.
-func (g *group) detect(frag detect.Fragment, content string) []report.Finding {
-	// A group that always runs gains nothing from a plan of a small
-	// fragment: it would be scanned whole anyway.
-	if g.reducer == nil || g.always && len(content) < minReduce {
+func (g *group) detect(frag detect.Fragment, content string, pl *plan) []report.Finding {
+	if pl == nil || pl.whole {
+		if g.planned && content == "" {
+			return nil
+		}
 		frag.Raw = content
 		d := g.plain
 		if mayDecode(content) {
@@ -381,16 +450,8 @@ func (g *group) detect(frag detect.Fragment, content string) []report.Finding {
 		}
 		return columns(d.Detect(frag))
 	}
-	pl := g.reducer.plan(content)
 	switch {
-	case pl.whole:
-		frag.Raw = content
-		d := g.plain
-		if mayDecode(content) {
-			d = g.decoding
-		}
-		return columns(d.Detect(frag))
-	case len(pl.lines) == 0 && !g.always:
+	case len(pl.lines) == 0:
 		// None of the group's keywords, and nothing to decode.
 		return nil
 	case len(content) < minReduce:

@@ -17,11 +17,16 @@ import (
 // the decoder could unwrap), with a margin around them, finds the same
 // secrets for much less work. Rules whose patterns span many lines turn
 // the reduction off for the fragments that mention them.
+//
+// One reducer serves every group of rules: it reads a fragment once and
+// plans each group's lines from the keywords of that group.
 type reducer struct {
 	trie *ahocorasick.Trie
-	// wide marks patterns (by trie pattern index) whose rules match
-	// across many lines: seeing one means the whole fragment is needed.
-	wide []bool
+	// group and wide give, by trie pattern index, the group whose keyword
+	// it is and whether its rule matches across many lines.
+	group  []int
+	wide   []bool
+	groups int
 }
 
 // minReduce is the fragment size below which reducing costs more than it
@@ -35,11 +40,28 @@ const (
 	marginAfter  = 2
 )
 
-// newReducer returns nil when the configuration has rules that a reduced
-// fragment could hide from: rules without keywords that match content,
-// composite rules (their proximity is measured in lines) or keywords that
-// are not plain ASCII.
-func newReducer(cfg config.Config, spec *Spec) *reducer {
+// reducible reports whether a reduced fragment hides nothing from a
+// group's rules: no rule without keywords matches content, none is
+// composite (proximity is measured in lines) and every keyword is ASCII.
+func reducible(cfg config.Config) bool {
+	for _, r := range cfg.Rules {
+		if len(r.RequiredRules) > 0 || len(r.Keywords) == 0 && r.Regex != nil {
+			return false
+		}
+		for _, k := range r.Keywords {
+			for i := 0; i < len(k); i++ {
+				if k[i] >= 0x80 {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// newReducer indexes the keywords of the given groups (by position; a nil
+// entry is a group the reducer does not plan for).
+func newReducer(groups []*config.Config, spec *Spec) *reducer {
 	wideRule := map[string]bool{}
 	for _, r := range spec.Rules {
 		if strings.Contains(r.Regex, `[\s\S`) || strings.Contains(r.Regex, `[\S\s`) || strings.Contains(r.Regex, "(?s") ||
@@ -47,29 +69,23 @@ func newReducer(cfg config.Config, spec *Spec) *reducer {
 			wideRule[r.ID] = true
 		}
 	}
+	red := &reducer{groups: len(groups)}
 	var keys []string
-	var wide []bool
-	for _, r := range cfg.Rules {
-		if len(r.RequiredRules) > 0 {
-			return nil
-		}
-		if len(r.Keywords) == 0 {
-			if r.Regex != nil {
-				return nil
-			}
+	for gi, cfg := range groups {
+		if cfg == nil {
 			continue
 		}
-		for _, k := range r.Keywords {
-			for i := 0; i < len(k); i++ {
-				if k[i] >= 0x80 {
-					return nil
-				}
+		for _, id := range cfg.OrderedRules {
+			r := cfg.Rules[id]
+			for _, k := range r.Keywords {
+				keys = append(keys, k)
+				red.group = append(red.group, gi)
+				red.wide = append(red.wide, wideRule[r.RuleID])
 			}
-			keys = append(keys, k)
-			wide = append(wide, wideRule[r.RuleID])
 		}
 	}
-	return &reducer{trie: ahocorasick.NewTrieBuilder().AddStrings(keys).Build(), wide: wide}
+	red.trie = ahocorasick.NewTrieBuilder().AddStrings(keys).Build()
+	return red
 }
 
 // plan is what a reducer decided for one fragment: which lines (0-based
@@ -82,36 +98,57 @@ type plan struct {
 	decode []int
 }
 
-// plan finds the lines of raw that hold a keyword or encoded text, each
-// widened by the margins.
-func (r *reducer) plan(raw string) plan {
+// plan finds, for each group, the lines of raw that hold one of its
+// keywords or encoded text, each widened by the margins.
+func (r *reducer) plan(raw string) []plan {
 	lower := asciiLower(raw)
 	starts := lineStarts(raw)
-	keep := make([]bool, len(starts))
-	wide := false
+	keep := make([][]bool, r.groups)
+	wide := make([]bool, r.groups)
 	r.trie.Walk(lower, func(end, _, pattern int64) bool {
+		g := r.group[pattern]
 		if r.wide[pattern] {
-			wide = true
-			return false
+			wide[g] = true
+			return true
 		}
-		keep[lineAt(starts, int(end))] = true
+		if keep[g] == nil {
+			keep[g] = make([]bool, len(starts))
+		}
+		keep[g][lineAt(starts, int(end))] = true
 		return true
 	})
-	if wide {
-		return plan{whole: true}
-	}
 	dec := make([]bool, len(starts))
 	anyDec := false
 	for i := range starts {
 		if mayDecode(lineText(raw, starts, i)) {
-			dec[i], keep[i], anyDec = true, true, true
+			dec[i], anyDec = true, true
 		}
 	}
-	p := plan{lines: widen(keep)}
+	var decode []int
 	if anyDec {
-		p.decode = widen(dec)
+		decode = widen(dec)
 	}
-	return p
+	plans := make([]plan, r.groups)
+	for g := range plans {
+		if wide[g] {
+			plans[g] = plan{whole: true}
+			continue
+		}
+		k := keep[g]
+		if k == nil && !anyDec {
+			continue
+		}
+		if k == nil {
+			k = make([]bool, len(starts))
+		}
+		for i, d := range dec {
+			if d {
+				k[i] = true
+			}
+		}
+		plans[g] = plan{lines: widen(k), decode: decode}
+	}
+	return plans
 }
 
 // widen returns the indexes of marked lines and of their neighbours
@@ -135,15 +172,14 @@ func widen(marked []bool) []int {
 	return idx
 }
 
-// pick joins the given lines of raw with newlines.
+// pick joins the given lines of raw, each ending in a newline: gitleaks
+// can miss a match on a last line that has none.
 func pick(raw string, idx []int) string {
 	starts := lineStarts(raw)
 	var b strings.Builder
-	for n, i := range idx {
-		if n > 0 {
-			b.WriteByte('\n')
-		}
+	for _, i := range idx {
 		b.WriteString(lineText(raw, starts, i))
+		b.WriteByte('\n')
 	}
 	return b.String()
 }

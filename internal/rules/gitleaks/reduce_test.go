@@ -28,8 +28,8 @@ func TestReduceSameFindings(t *testing.T) {
 	if err := reduced.Prepare(nil); err != nil {
 		t.Fatal(err)
 	}
-	if len(reduced.groups) != 2 || reduced.groups[0].reducer == nil || reduced.groups[1].reducer == nil {
-		t.Fatal("default rules should split into two reducible groups")
+	if len(reduced.groups) != 4 || reduced.reducer == nil {
+		t.Fatalf("default rules: %d groups, reducer %v; want 4 groups and a reducer", len(reduced.groups), reduced.reducer != nil)
 	}
 	filler := []string{
 		"function handler(req, res) {", "  const items = await db.query('select * from items');",
@@ -50,6 +50,11 @@ func TestReduceSameFindings(t *testing.T) {
 		"token = \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"",
 		"auth_token=0123456789abcdefEXAMPLEabcdef0123",
 		"-----BEGIN " + "RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAz3Kx9mQ2pL7vR4tW8yB1nC6jH5fD0sG3aK2eU9iO7lP4qZ1x\nc2V0dGluZ3MgYXJlIGZha2UgaW4gdGhpcyB0ZXN0IGZpeHR1cmUgZm9yIHJlZHVj\n-----END " + "RSA PRIVATE KEY-----",
+	}
+	// A secret repeated at the end of a large file is found both times.
+	tail := strings.Repeat(filler[1]+"\n", 40) + "a = \"" + awsKey + "\"  # one\nb = 1\nc = \"" + awsKey + "\"  # two\n"
+	if got := hits(run(t, reduced, "src/app.py", tail, true)); len(got) != 2 {
+		t.Fatalf("secret repeated on the last line: %v", got)
 	}
 	rng := rand.New(rand.NewSource(7))
 	for trial := range 30 {
