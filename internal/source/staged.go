@@ -42,6 +42,8 @@ func (s *Staged) Walk(ctx context.Context, yield func(*Unit)) error {
 	head := map[string]plumbing.Hash{}
 	objects, _ := newObjectReader(objectsGitDir(s.Root))
 	if objects != nil {
+		// Trees are often deltas of one another: keep their bases.
+		objects.bases = newObjectCache(4 << 20)
 		defer objects.close()
 	}
 	if ref, err := repo.Head(); err == nil {
