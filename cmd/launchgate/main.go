@@ -7,16 +7,9 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"runtime/debug"
 )
 
 func main() {
-	// A history scan allocates briskly while holding little; collecting
-	// sooner than Go's default keeps its peak memory near what it uses.
-	// GOGC in the environment still wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}, os.Getenv)
 	stop()
