@@ -352,6 +352,21 @@ func (c *committer) tree(h plumbing.Hash) (*object.Tree, error) {
 	return object.GetTree(c.repo.Storer, h)
 }
 
+// commitTree returns the tree of a commit, read as tree does.
+func (c *committer) commitTree(h plumbing.Hash) (plumbing.Hash, error) {
+	if c.objects != nil {
+		if t, data, err := c.objects.read(h); err == nil && t == plumbing.CommitObject &&
+			bytes.HasPrefix(data, []byte("tree ")) && len(data) >= 45 {
+			return plumbing.NewHash(string(data[5:45])), nil
+		}
+	}
+	cm, err := c.repo.CommitObject(h)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return cm.TreeHash, nil
+}
+
 func (c *committer) commit(ci *commitInfo) {
 	h := c.h
 	h.Tally.Commits.Add(1)

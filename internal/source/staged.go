@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
-	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
 // Staged yields what the index adds relative to HEAD: whole new files and
@@ -39,43 +37,11 @@ func (s *Staged) Walk(ctx context.Context, yield func(*Unit)) error {
 	if err != nil {
 		return fmt.Errorf("read git index: %w", err)
 	}
-	head := map[string]plumbing.Hash{}
 	objects, _ := newObjectReader(objectsGitDir(s.Root))
 	if objects != nil {
 		// Trees are often deltas of one another: keep their bases.
 		objects.bases = newObjectCache(4 << 20)
 		defer objects.close()
-	}
-	if ref, err := repo.Head(); err == nil {
-		var fastErr error = errNotFound
-		unchanged := false
-		if objects != nil {
-			unchanged, fastErr = fastHeadFiles(objects, ref.Hash(), idx, head)
-		}
-		if unchanged {
-			return nil
-		}
-		if fastErr != nil {
-			clear(head)
-			objects = nil
-			c, err := repo.CommitObject(ref.Hash())
-			if err != nil {
-				return fmt.Errorf("read HEAD commit %s: %w", ref.Hash(), err)
-			}
-			tree, err := c.Tree()
-			if err != nil {
-				return fmt.Errorf("read HEAD tree: %w", err)
-			}
-			unchanged, err := headFiles(repo, tree, idx, head)
-			if err != nil {
-				return err
-			}
-			if unchanged {
-				return nil
-			}
-		}
-	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return fmt.Errorf("read HEAD: %w", err)
 	}
 	c := &committer{h: &History{Root: s.Root, MaxFileSize: s.MaxFileSize, Tally: s.Tally}, repo: repo, objects: objects, yield: func(u *Unit) {
 		u.Source = "staged"
@@ -83,6 +49,22 @@ func (s *Staged) Walk(ctx context.Context, yield func(*Unit)) error {
 		u.Key = [32]byte{}
 		yield(u)
 	}}
+	head := map[string]plumbing.Hash{}
+	if ref, err := repo.Head(); err == nil {
+		root, err := c.commitTree(ref.Hash())
+		if err != nil {
+			return fmt.Errorf("read HEAD commit %s: %w", ref.Hash(), err)
+		}
+		unchanged, err := headFiles(c, root, idx, head)
+		if err != nil {
+			return err
+		}
+		if unchanged {
+			return nil
+		}
+	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return fmt.Errorf("read HEAD: %w", err)
+	}
 	for _, e := range idx.Entries {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -114,22 +96,22 @@ func (s *Staged) Walk(ctx context.Context, yield func(*Unit)) error {
 // tree is read. (Deeper cache-tree entries cannot be used: go-git drops
 // invalidated entries, and with them the information needed to rebuild
 // the paths of the rest.)
-func headFiles(repo *git.Repository, tree *object.Tree, idx *index.Index, out map[string]plumbing.Hash) (unchanged bool, err error) {
+func headFiles(c *committer, root plumbing.Hash, idx *index.Index, out map[string]plumbing.Hash) (unchanged bool, err error) {
 	if idx.Cache != nil && len(idx.Cache.Entries) > 0 {
-		if root := idx.Cache.Entries[0]; root.Path == "" && root.Entries >= 0 && root.Hash == tree.Hash {
+		if e := idx.Cache.Entries[0]; e.Path == "" && e.Entries >= 0 && e.Hash == root {
 			return true, nil
 		}
 	}
-	var walk func(t *object.Tree, prefix string) error
-	walk = func(t *object.Tree, prefix string) error {
+	var walk func(h plumbing.Hash, prefix string) error
+	walk = func(h plumbing.Hash, prefix string) error {
+		t, err := c.tree(h)
+		if err != nil {
+			return fmt.Errorf("read tree %s (%s): %w", h, strings.TrimSuffix(prefix, "/"), err)
+		}
 		for _, e := range t.Entries {
 			p := prefix + e.Name
 			if e.Mode == filemode.Dir {
-				sub, err := object.GetTree(repo.Storer, e.Hash)
-				if err != nil {
-					return fmt.Errorf("read tree %s (%s): %w", e.Hash, p, err)
-				}
-				if err := walk(sub, p+"/"); err != nil {
+				if err := walk(e.Hash, p+"/"); err != nil {
 					return err
 				}
 				continue
@@ -138,7 +120,7 @@ func headFiles(repo *git.Repository, tree *object.Tree, idx *index.Index, out ma
 		}
 		return nil
 	}
-	return false, walk(tree, "")
+	return false, walk(root, "")
 }
 
 // objectsGitDir returns the git directory holding the repository's
@@ -156,53 +138,4 @@ func objectsGitDir(root string) string {
 		return common
 	}
 	return dir
-}
-
-// fastHeadFiles is headFiles over an objectReader. Any error means the
-// caller should use go-git instead.
-func fastHeadFiles(objects *objectReader, commit plumbing.Hash, idx *index.Index, out map[string]plumbing.Hash) (unchanged bool, err error) {
-	t, data, err := objects.read(commit)
-	if err != nil {
-		return false, err
-	}
-	if t != plumbing.CommitObject || !bytes.HasPrefix(data, []byte("tree ")) || len(data) < 45 {
-		return false, fmt.Errorf("HEAD %s is not a commit", commit)
-	}
-	root := plumbing.NewHash(string(data[5:45]))
-	if idx.Cache != nil && len(idx.Cache.Entries) > 0 {
-		if e := idx.Cache.Entries[0]; e.Path == "" && e.Entries >= 0 && e.Hash == root {
-			return true, nil
-		}
-	}
-	var walk func(h plumbing.Hash, prefix string) error
-	walk = func(h plumbing.Hash, prefix string) error {
-		t, data, err := objects.read(h)
-		if err != nil {
-			return err
-		}
-		if t != plumbing.TreeObject {
-			return fmt.Errorf("object %s is not a tree", h)
-		}
-		obj := &plumbing.MemoryObject{}
-		obj.SetType(plumbing.TreeObject)
-		if _, err := obj.Write(data); err != nil {
-			return err
-		}
-		var tree object.Tree
-		if err := tree.Decode(obj); err != nil {
-			return err
-		}
-		for _, e := range tree.Entries {
-			p := prefix + e.Name
-			if e.Mode == filemode.Dir {
-				if err := walk(e.Hash, p+"/"); err != nil {
-					return err
-				}
-				continue
-			}
-			out[p] = e.Hash
-		}
-		return nil
-	}
-	return false, walk(root, "")
 }
