@@ -485,15 +485,17 @@ func (c *committer) diff(t *object.Tree, parents []*object.Tree, prefix string, 
 }
 
 func (c *committer) blob(id plumbing.Hash, path string) ([]byte, int64, error) {
+	max := c.h.MaxFileSize
+	if max <= 0 {
+		max = DefaultMaxFileSize
+	}
 	if c.objects != nil {
-		if t, data, err := c.objects.read(id); err == nil && t == plumbing.BlobObject {
-			max := c.h.MaxFileSize
-			if max <= 0 {
-				max = DefaultMaxFileSize
-			}
-			if int64(len(data)) > max {
-				return nil, int64(len(data)), nil
-			}
+		t, data, err := c.objects.readLimited(id, max)
+		var big tooLarge
+		switch {
+		case errors.As(err, &big):
+			return nil, big.size, nil
+		case err == nil && t == plumbing.BlobObject:
 			c.h.Tally.Blobs.Add(1)
 			return data, int64(len(data)), nil
 		}
@@ -503,10 +505,6 @@ func (c *committer) blob(id plumbing.Hash, path string) ([]byte, int64, error) {
 		return nil, 0, fmt.Errorf("blob %s (%s): %w", id, path, err)
 	}
 	size := obj.Size()
-	max := c.h.MaxFileSize
-	if max <= 0 {
-		max = DefaultMaxFileSize
-	}
 	if size > max {
 		return nil, size, nil
 	}

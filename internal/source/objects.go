@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -100,6 +101,14 @@ type packIndex struct {
 }
 
 var errNotFound = errors.New("object not found")
+
+// tooLarge is returned instead of an object over the size limit, before
+// it is inflated.
+type tooLarge struct{ size int64 }
+
+func (e tooLarge) Error() string {
+	return fmt.Sprintf("object of %d bytes is over the size limit", e.size)
+}
 
 func newObjectReader(gitDir string) (*objectReader, error) {
 	dir := filepath.Join(gitDir, "objects")
@@ -192,15 +201,21 @@ func (p *packIndex) offset(h plumbing.Hash) int64 {
 
 // read returns an object's type and content.
 func (r *objectReader) read(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
-	for _, p := range r.packs {
-		if off := p.offset(h); off >= 0 {
-			return r.readPacked(p, off, 0)
-		}
-	}
-	return r.readLoose(h)
+	return r.readLimited(h, 0)
 }
 
-func (r *objectReader) readLoose(h plumbing.Hash) (plumbing.ObjectType, []byte, error) {
+// readLimited is read that returns tooLarge, without inflating the object,
+// when it is bigger than limit bytes (0 means no limit).
+func (r *objectReader) readLimited(h plumbing.Hash, limit int64) (plumbing.ObjectType, []byte, error) {
+	for _, p := range r.packs {
+		if off := p.offset(h); off >= 0 {
+			return r.readPacked(p, off, 0, limit)
+		}
+	}
+	return r.readLoose(h, limit)
+}
+
+func (r *objectReader) readLoose(h plumbing.Hash, limit int64) (plumbing.ObjectType, []byte, error) {
 	hex := h.String()
 	f, err := os.Open(filepath.Join(r.dir, hex[:2], hex[2:]))
 	if err != nil {
@@ -214,18 +229,26 @@ func (r *objectReader) readLoose(h plumbing.Hash) (plumbing.ObjectType, []byte, 
 	if err != nil {
 		return 0, nil, err
 	}
-	data, err := io.ReadAll(zr)
+	br := bufio.NewReader(zr)
+	head, err := br.ReadString(0)
 	if err != nil {
-		return 0, nil, err
-	}
-	head, body, ok := bytes.Cut(data, []byte{0})
-	if !ok {
 		return 0, nil, fmt.Errorf("loose object %s: no header", hex)
 	}
-	kind, _, _ := strings.Cut(string(head), " ")
+	kind, sizeText, _ := strings.Cut(strings.TrimSuffix(head, "\x00"), " ")
 	t, err := plumbing.ParseObjectType(kind)
 	if err != nil {
 		return 0, nil, fmt.Errorf("loose object %s: %w", hex, err)
+	}
+	size, err := strconv.ParseInt(sizeText, 10, 64)
+	if err != nil || size < 0 {
+		return 0, nil, fmt.Errorf("loose object %s: bad size %q", hex, sizeText)
+	}
+	if limit > 0 && size > limit {
+		return 0, nil, tooLarge{size}
+	}
+	body, err := io.ReadAll(br)
+	if err != nil {
+		return 0, nil, err
 	}
 	return t, body, nil
 }
@@ -234,20 +257,20 @@ const maxDeltaDepth = 64
 
 // readPacked reads the object at off. Returned bytes may be shared with
 // the cache: callers must not modify them.
-func (r *objectReader) readPacked(p *packIndex, off int64, depth int) (plumbing.ObjectType, []byte, error) {
+func (r *objectReader) readPacked(p *packIndex, off int64, depth int, limit int64) (plumbing.ObjectType, []byte, error) {
 	if r.bases != nil {
 		if t, data, ok := r.bases.get(cacheKey{p, off}); ok {
 			return t, data, nil
 		}
 	}
-	t, data, err := r.readPackedUncached(p, off, depth)
+	t, data, err := r.readPackedUncached(p, off, depth, limit)
 	if err == nil && r.bases != nil {
 		r.bases.put(cacheKey{p, off}, t, data)
 	}
 	return t, data, err
 }
 
-func (r *objectReader) readPackedUncached(p *packIndex, off int64, depth int) (plumbing.ObjectType, []byte, error) {
+func (r *objectReader) readPackedUncached(p *packIndex, off int64, depth int, limit int64) (plumbing.ObjectType, []byte, error) {
 	if depth > maxDeltaDepth {
 		return 0, nil, errors.New("delta chain too deep")
 	}
@@ -290,15 +313,26 @@ func (r *objectReader) readPackedUncached(p *packIndex, off int64, depth int) (p
 		copy(baseHash[:], b[i:i+20])
 		i += 20
 	}
+	isDelta := t == plumbing.OFSDeltaObject || t == plumbing.REFDeltaObject
+	if limit > 0 && !isDelta && size > limit {
+		return 0, nil, tooLarge{size}
+	}
 	data, err := inflate(io.NewSectionReader(p.pack, off+int64(i), 1<<62), size)
 	if err != nil {
 		return 0, nil, err
+	}
+	if limit > 0 && isDelta {
+		// A delta starts with its base's size and then the result's.
+		_, rest := deltaSize(data)
+		if target, _ := deltaSize(rest); target > limit {
+			return 0, nil, tooLarge{target}
+		}
 	}
 	switch t {
 	case plumbing.CommitObject, plumbing.TreeObject, plumbing.BlobObject, plumbing.TagObject:
 		return t, data, nil
 	case plumbing.OFSDeltaObject:
-		bt, base, err := r.readPacked(p, baseOff, depth+1)
+		bt, base, err := r.readPacked(p, baseOff, depth+1, 0)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -313,6 +347,18 @@ func (r *objectReader) readPackedUncached(p *packIndex, off int64, depth int) (p
 		return bt, out, err
 	}
 	return 0, nil, fmt.Errorf("unknown object type %d at offset %d", t, off)
+}
+
+// deltaSize reads one size varint at the start of a delta.
+func deltaSize(b []byte) (int64, []byte) {
+	var n int64
+	for shift, i := uint(0), 0; i < len(b) && shift < 63; shift, i = shift+7, i+1 {
+		n |= int64(b[i]&0x7f) << shift
+		if b[i]&0x80 == 0 {
+			return n, b[i+1:]
+		}
+	}
+	return n, nil
 }
 
 // tree reads and decodes a tree object.

@@ -68,6 +68,16 @@ func TestObjectReaderMatchesGoGit(t *testing.T) {
 		if typ != o.Type() || string(got) != string(want) {
 			t.Errorf("object %s: got %v (%d bytes), want %v (%d bytes)", o.Hash(), typ, len(got), o.Type(), len(want))
 		}
+		// Over the limit, the size is known without the content.
+		if len(want) > 1 {
+			_, _, err := r.readLimited(o.Hash(), int64(len(want))-1)
+			if big, ok := err.(tooLarge); !ok || big.size != int64(len(want)) {
+				t.Errorf("object %s over the limit: err = %v, want tooLarge{%d}", o.Hash(), err, len(want))
+			}
+			if _, data, err := r.readLimited(o.Hash(), int64(len(want))); err != nil || len(data) != len(want) {
+				t.Errorf("object %s at the limit: %d bytes, err %v", o.Hash(), len(data), err)
+			}
+		}
 		n++
 		return nil
 	})
