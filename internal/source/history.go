@@ -242,18 +242,16 @@ func (h *History) commits(repo *git.Repository, shallow []plumbing.Hash) ([]*com
 		return true
 	})
 	for _, ci := range out {
+		// At a shallow boundary the parents are missing, so everything the
+		// commit holds counts as added. A parent that could not be read
+		// was reported by reach.
+		if cut[ci.id] {
+			continue
+		}
 		for _, p := range ci.parents {
 			if t, ok := trees[p]; ok {
 				ci.parentTrees = append(ci.parentTrees, t)
-			} else if !cut[ci.id] {
-				// The parent could not be read; reach recorded why.
-				continue
 			}
-		}
-		if cut[ci.id] {
-			// A shallow boundary: its parents are missing, so everything
-			// it holds counts as added.
-			ci.parentTrees = nil
 		}
 	}
 	return out, nil

@@ -365,20 +365,17 @@ func (e *Engine) allowed(f report.Finding, path, commit string) bool {
 // it keeps no per-scan state when called through Detect.
 func (e *Engine) Run(p *rule.Pass) error {
 	e.mu.Lock()
-	groups := e.groups
+	groups, red := e.groups, e.reducer
 	e.mu.Unlock()
 	if groups == nil {
 		return fmt.Errorf("gitleaks engine used before Prepare")
 	}
-	content := string(p.File.Content)
-	var found []report.Finding
-	specific := 0
 	if e.skipped(p.File.Path, p.File.Commit) {
 		return nil
 	}
-	e.mu.Lock()
-	red := e.reducer
-	e.mu.Unlock()
+	content := string(p.File.Content)
+	var found []report.Finding
+	specific := 0
 	var plans []plan
 	if red != nil && content != "" {
 		plans = red.plan(content)
