@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	gitconfig "github.com/go-git/go-git/v5/plumbing/format/config"
+
+	"github.com/launchgate/launchgate/internal/gitdir"
 )
 
 // repo is where a repository keeps its files: the work tree, the git
@@ -24,66 +26,11 @@ type repo struct {
 // findRepo walks up from dir to the nearest directory holding a .git
 // directory or a .git file (linked work trees and submodules).
 func findRepo(dir string) (repo, error) {
-	abs, err := filepath.Abs(dir)
+	d, err := gitdir.Find(dir)
 	if err != nil {
-		return repo{}, fmt.Errorf("resolve %q: %w", dir, err)
+		return repo{}, err
 	}
-	for d := abs; ; {
-		dotGit := filepath.Join(d, ".git")
-		fi, err := os.Stat(dotGit)
-		switch {
-		case err == nil && fi.IsDir():
-			return repo{workTree: d, gitDir: dotGit, commonDir: dotGit}, nil
-		case err == nil:
-			return linkedRepo(d, dotGit)
-		case !errors.Is(err, fs.ErrNotExist):
-			return repo{}, fmt.Errorf("inspect %q: %w", dotGit, err)
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return repo{}, fmt.Errorf("%q is not inside a git work tree (no .git found above it)", dir)
-		}
-		d = parent
-	}
-}
-
-// linkedRepo follows a .git file ("gitdir: PATH"), which linked work trees
-// and submodules use, and the commondir file a linked work tree's git
-// directory has.
-func linkedRepo(workTree, dotGit string) (repo, error) {
-	data, err := os.ReadFile(dotGit)
-	if err != nil {
-		return repo{}, fmt.Errorf("read %q: %w", dotGit, err)
-	}
-	line, _, _ := bytes.Cut(data, []byte("\n"))
-	target, ok := strings.CutPrefix(strings.TrimSpace(string(line)), "gitdir:")
-	target = strings.TrimSpace(target)
-	if !ok || target == "" {
-		return repo{}, fmt.Errorf("%q is a file but not a %q link", dotGit, "gitdir: PATH")
-	}
-	gitDir := absFrom(workTree, target)
-	if fi, err := os.Stat(gitDir); err != nil || !fi.IsDir() {
-		return repo{}, fmt.Errorf("%q points at %q, which is not a directory", dotGit, target)
-	}
-	r := repo{workTree: workTree, gitDir: gitDir, commonDir: gitDir}
-	common, err := os.ReadFile(filepath.Join(gitDir, "commondir"))
-	switch {
-	case err == nil:
-		if c := strings.TrimSpace(string(common)); c != "" {
-			r.commonDir = absFrom(gitDir, c)
-		}
-	case !errors.Is(err, fs.ErrNotExist):
-		return repo{}, fmt.Errorf("read commondir of %q: %w", gitDir, err)
-	}
-	return r, nil
-}
-
-// absFrom resolves p against base unless it is already absolute.
-func absFrom(base, p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Clean(p)
-	}
-	return filepath.Join(base, p)
+	return repo{workTree: d.WorkTree, gitDir: d.GitDir, commonDir: d.CommonDir}, nil
 }
 
 // hooksPath is a core.hooksPath setting and whether it applies only to
@@ -212,5 +159,5 @@ func (r repo) resolveHooksDir(p string) string {
 			return filepath.Join(home, rest)
 		}
 	}
-	return absFrom(r.workTree, p)
+	return gitdir.Abs(r.workTree, p)
 }

@@ -125,7 +125,7 @@ func (h *History) Walk(ctx context.Context, yield func(*Unit)) error {
 	}
 	// Blobs and trees are read straight from the object files, with one
 	// cache of delta bases shared by the workers; go-git is the fallback.
-	reader, _ := newObjectReader(objectsGitDir(h.Root))
+	reader, _ := newObjectReader(objectsDir(h.Root))
 	if reader != nil {
 		reader.bases = newObjectCache(int(objectCacheSize))
 		defer reader.close()

@@ -19,6 +19,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/launchgate/launchgate/internal/gitdir"
 )
 
 // objectReader reads a handful of objects straight from a repository's
@@ -110,7 +112,20 @@ func (e tooLarge) Error() string {
 	return fmt.Sprintf("object of %d bytes is over the size limit", e.size)
 }
 
+// objectsDir returns the git directory holding a work tree's objects (the
+// common directory of a linked work tree), or "" outside a repository.
+func objectsDir(workTree string) string {
+	d, err := gitdir.At(workTree)
+	if err != nil {
+		return ""
+	}
+	return d.CommonDir
+}
+
 func newObjectReader(gitDir string) (*objectReader, error) {
+	if gitDir == "" {
+		return nil, errors.New("no git directory")
+	}
 	dir := filepath.Join(gitDir, "objects")
 	if _, err := os.Stat(filepath.Join(dir, "info", "alternates")); err == nil {
 		return nil, errors.New("alternates are not supported")

@@ -33,7 +33,7 @@ func TestObjectReaderMatchesGoGit(t *testing.T) {
 	if out, err := exec.Command("git", "-C", dir2, "-c", "user.name=a", "-c", "user.email=a@b", "commit", "-q", "--allow-empty", "-m", "loose").CombinedOutput(); err != nil {
 		t.Fatalf("git commit: %v\n%s", err, out)
 	}
-	r, err := newObjectReader(objectsGitDir(dir))
+	r, err := newObjectReader(objectsDir(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	git "github.com/go-git/go-git/v5"
@@ -37,7 +35,7 @@ func (s *Staged) Walk(ctx context.Context, yield func(*Unit)) error {
 	if err != nil {
 		return fmt.Errorf("read git index: %w", err)
 	}
-	objects, _ := newObjectReader(objectsGitDir(s.Root))
+	objects, _ := newObjectReader(objectsDir(s.Root))
 	if objects != nil {
 		// Trees are often deltas of one another: keep their bases.
 		objects.bases = newObjectCache(4 << 20)
@@ -121,21 +119,4 @@ func headFiles(c *committer, root plumbing.Hash, idx *index.Index, out map[strin
 		return nil
 	}
 	return false, walk(root, "")
-}
-
-// objectsGitDir returns the git directory holding the repository's
-// objects: the common directory of a linked work tree.
-func objectsGitDir(root string) string {
-	dir := findGitDir(root)
-	if dir == "" {
-		return ""
-	}
-	if data, err := os.ReadFile(filepath.Join(dir, "commondir")); err == nil {
-		common := strings.TrimSpace(string(data))
-		if !filepath.IsAbs(common) {
-			common = filepath.Join(dir, common)
-		}
-		return common
-	}
-	return dir
 }

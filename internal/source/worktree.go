@@ -16,6 +16,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
+
+	"github.com/launchgate/launchgate/internal/gitdir"
 )
 
 // Dir yields every file under a directory that git would consider part of
@@ -47,11 +49,11 @@ func (d *Dir) Walk(ctx context.Context, yield func(*Unit)) error {
 	if real, err := filepath.EvalSymlinks(root); err == nil {
 		root = real
 	}
-	gitDir := findGitDir(root)
-	tracked, trackedDirs := d.tracked(gitDir)
+	dirs, _ := gitdir.At(root) // none: a plain directory
+	tracked, trackedDirs := d.tracked(dirs.GitDir)
 	var patterns []gitignore.Pattern
-	if !d.NoIgnore && gitDir != "" {
-		patterns = readIgnoreFile(filepath.Join(gitDir, "info", "exclude"), nil)
+	if !d.NoIgnore && dirs.CommonDir != "" {
+		patterns = readIgnoreFile(filepath.Join(dirs.CommonDir, "info", "exclude"), nil)
 	}
 	paths := make(chan string, 256)
 	var wg sync.WaitGroup
@@ -79,32 +81,6 @@ func (d *Dir) Walk(ctx context.Context, yield func(*Unit)) error {
 		return err
 	}
 	return ctx.Err()
-}
-
-// findGitDir returns the git directory of a work tree root: .git, or where
-// a .git file points (linked work trees and submodules); "" if none.
-func findGitDir(root string) string {
-	p := filepath.Join(root, ".git")
-	info, err := os.Stat(p)
-	if err != nil {
-		return ""
-	}
-	if info.IsDir() {
-		return p
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return ""
-	}
-	dir, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir:")
-	if !ok {
-		return ""
-	}
-	dir = strings.TrimSpace(dir)
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(root, dir)
-	}
-	return dir
 }
 
 // tracked reads the git index, if there is one, so tracked files are
