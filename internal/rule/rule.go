@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/launchgate/launchgate/internal/finding"
+	"github.com/launchgate/launchgate/internal/spec"
 )
 
 // Needs says what input a rule reads; the driver skips rules whose input
@@ -67,9 +68,33 @@ type Pass struct {
 	Rule *Rule
 	// File is the input of Files rules.
 	File *File
+	// Spec is the input of OpenAPI rules.
+	Spec *spec.Doc
+	// Settings are the user's adjustments to what rules look for; never
+	// nil in a pass the driver makes.
+	Settings *Settings
 
 	rules  Set
 	report func(finding.Finding)
+}
+
+// Settings are what a user can tell rules about their app, from
+// .launchgate.yml. Patterns are case-insensitive regular expressions.
+type Settings struct {
+	// Public matches routes meant to be reachable without signing in
+	// ("/health", "/login"), on top of the rules' own list.
+	Public []string
+	// Sensitive matches routes that need rate limits (login, reset,
+	// invite…), on top of the rules' own list.
+	Sensitive []string
+}
+
+// NewSpecPass returns a pass of one OpenAPI rule over a document.
+func NewSpecPass(doc *spec.Doc, settings *Settings, report func(finding.Finding), r *Rule) *Pass {
+	if settings == nil {
+		settings = &Settings{}
+	}
+	return &Pass{Spec: doc, Settings: settings, report: report, Rule: r, rules: Set{r.ID: r}}
 }
 
 // NewPass returns a pass over file that sends findings to report. rules
