@@ -132,19 +132,61 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdJSONFile implements "jsonfile FILE": it fails unless FILE ("stdout"
-// and "stderr" name the last command's output) holds exactly one JSON
-// value, so reports are checked as documents and not only by regexp.
+// cmdJSONFile implements "jsonfile FILE [PATH VALUE]": it fails unless
+// FILE ("stdout" and "stderr" name the last command's output) holds exactly
+// one JSON value, so reports are checked as documents and not only by
+// regexp. With PATH (dot-separated keys and list indexes, such as
+// findings.0.location.line) the value there must print as VALUE.
 func cmdJSONFile(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 1 {
-		ts.Fatalf("usage: jsonfile FILE")
+	if len(args) != 1 && len(args) != 3 {
+		ts.Fatalf("usage: jsonfile FILE [PATH VALUE]")
 	}
-	valid := json.Valid([]byte(ts.ReadFile(args[0])))
-	switch {
-	case neg && valid:
-		ts.Fatalf("%s is valid JSON", args[0])
-	case !neg && !valid:
+	data := []byte(ts.ReadFile(args[0]))
+	valid := json.Valid(data)
+	if len(args) == 1 {
+		switch {
+		case neg && valid:
+			ts.Fatalf("%s is valid JSON", args[0])
+		case !neg && !valid:
+			ts.Fatalf("%s is not valid JSON", args[0])
+		}
+		return
+	}
+	if !valid {
 		ts.Fatalf("%s is not valid JSON", args[0])
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		ts.Fatalf("%s: %v", args[0], err)
+	}
+	got, found := "", true
+	for _, key := range strings.Split(args[1], ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			v, found = x[key]
+		case []any:
+			i, err := strconv.Atoi(key)
+			found = err == nil && i >= 0 && i < len(x)
+			if found {
+				v = x[i]
+			}
+		default:
+			found = false
+		}
+		if !found {
+			break
+		}
+	}
+	if found {
+		got = fmt.Sprint(v)
+	}
+	switch match := found && got == args[2]; {
+	case neg && match:
+		ts.Fatalf("%s: %s is %s", args[0], args[1], got)
+	case !neg && !found:
+		ts.Fatalf("%s: no %s", args[0], args[1])
+	case !neg && !match:
+		ts.Fatalf("%s: %s is %s, want %s", args[0], args[1], got, args[2])
 	}
 }
 

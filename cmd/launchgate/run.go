@@ -136,8 +136,10 @@ func runScan(ctx context.Context, args []string, io stdio, baseline bool) int {
 		maxSize     = fs.String("max-file-size", "", "skip files larger than this (e.g. 10MB; default 10MB)")
 		reason      = fs.String("reason", "accepted when the baseline was created", "reason recorded for new baseline entries (baseline only)")
 		build       stringList
+		specs       stringList
 	)
 	fs.Var(&build, "build", "also scan build output in `DIR`, ignored or not (repeatable)")
+	fs.Var(&specs, "openapi", "also check the OpenAPI or Swagger spec `FILE` (repeatable; specs in the tree are found without it)")
 	fs.Usage = func() {
 		if baseline {
 			fmt.Fprintf(io.err, "Usage: launchgate baseline [PATH] [flags]\n\nRecords the current findings in a baseline file (default %s) so that only new findings fail.\n\nFlags:\n", config.DefaultBaselineFile)
@@ -157,7 +159,7 @@ func runScan(ctx context.Context, args []string, io stdio, baseline bool) int {
 		fmt.Fprintf(io.err, "launchgate %s: want at most one PATH, got %q\n", name, pos)
 		return exitUsage
 	}
-	opts := scan.Options{Path: ".", ShowSecrets: *showSecrets, ConfigPath: *cfgPath, BaselinePath: *blPath, Build: build, Version: currentVersion()}
+	opts := scan.Options{Path: ".", ShowSecrets: *showSecrets, ConfigPath: *cfgPath, BaselinePath: *blPath, Build: build, OpenAPI: specs, Version: currentVersion()}
 	if len(pos) == 1 {
 		opts.Path = pos[0]
 	}
@@ -184,6 +186,12 @@ func runScan(ctx context.Context, args []string, io stdio, baseline bool) int {
 	if modes > 1 {
 		fmt.Fprintf(io.err, "launchgate %s: --staged, --history and --range are exclusive\n", name)
 		return exitUsage
+	}
+	for _, p := range specs {
+		if info, err := os.Stat(p); err != nil || info.IsDir() {
+			fmt.Fprintf(io.err, "launchgate %s: --openapi %q: no such file\n", name, p)
+			return exitUsage
+		}
 	}
 	if *failOn != "" {
 		sev, err := finding.ParseSeverity(*failOn)

@@ -57,6 +57,26 @@ type Config struct {
 	// Severity maps rule patterns (see MatchRule) to the severity their
 	// findings get instead of the rule's default.
 	Severity map[string]finding.Severity
+	// OpenAPI lists specs to check besides the discovered ones.
+	OpenAPI OpenAPI
+	// Routes tells rules which routes are public and which sensitive.
+	Routes Routes
+}
+
+// OpenAPI holds the settings of spec loading.
+type OpenAPI struct {
+	// Specs are paths relative to the repository root.
+	Specs []string
+	// RemoteRefs lets specs pull in $refs over http(s).
+	RemoteRefs bool
+}
+
+// Routes are case-insensitive regular expressions over route paths.
+type Routes struct {
+	// Public routes need no authentication (beyond the built-in list).
+	Public []string
+	// Sensitive routes need rate limits (beyond the built-in list).
+	Sensitive []string
 }
 
 // Ignore is one entry of the ignore list. With only Paths it drops every

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path"
 	"regexp"
 	"sort"
 	"strconv"
@@ -26,6 +27,8 @@ var keys = map[string]func(d *decoder, c *Config, v *yaml.Node) error{
 	"ignore":          (*decoder).ignore,
 	"disable":         (*decoder).disable,
 	"severity":        (*decoder).severity,
+	"openapi":         (*decoder).openapi,
+	"routes":          (*decoder).routes,
 }
 
 var ignoreKeys = []string{"paths", "rules", "reason"}
@@ -322,6 +325,66 @@ func (d *decoder) ignore(c *Config, v *yaml.Node) error {
 			return d.errorf(e, "%s: needs paths, rules or both", where)
 		}
 		c.Ignore = append(c.Ignore, ig)
+	}
+	return nil
+}
+
+func (d *decoder) openapi(c *Config, v *yaml.Node) error {
+	v = resolve(v)
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		return d.errorf(v, "openapi: want a mapping with specs and remote-refs, got %s", kindName(v))
+	}
+	return d.mapping(v, "openapi: ", []string{"specs", "remote-refs"}, func(key string, _, val *yaml.Node) error {
+		var err error
+		switch key {
+		case "specs":
+			c.OpenAPI.Specs, err = d.list(val, "openapi.specs", func(item *yaml.Node, where, s string) error {
+				if path.IsAbs(s) || strings.HasPrefix(path.Clean(s), "../") || path.Clean(s) == ".." {
+					return d.errorf(item, "%s: %q must be a path inside the repository", where, s)
+				}
+				return nil
+			})
+		case "remote-refs":
+			val = resolve(val)
+			if val.Kind != yaml.ScalarNode || (val.Value != "true" && val.Value != "false") {
+				return d.errorf(val, "openapi.remote-refs: want true or false")
+			}
+			c.OpenAPI.RemoteRefs = val.Value == "true"
+		}
+		return err
+	})
+}
+
+func (d *decoder) routes(c *Config, v *yaml.Node) error {
+	v = resolve(v)
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		return d.errorf(v, "routes: want a mapping with public and sensitive, got %s", kindName(v))
+	}
+	return d.mapping(v, "routes: ", []string{"public", "sensitive"}, func(key string, _, val *yaml.Node) error {
+		l, err := d.list(val, "routes."+key, d.routeRegexp)
+		if key == "public" {
+			c.Routes.Public = append(c.Routes.Public, l...)
+		} else {
+			c.Routes.Sensitive = append(c.Routes.Sensitive, l...)
+		}
+		return err
+	})
+}
+
+// routeRegexp vets a route pattern: a regular expression matched, case
+// insensitively, against paths such as /api/v1/login.
+func (d *decoder) routeRegexp(n *yaml.Node, where, s string) error {
+	if len(s) > maxPatternLen {
+		return d.errorf(n, "%s: pattern %q is too long (at most %d characters)", where, abbrev(s), maxPatternLen)
+	}
+	if _, err := regexp.Compile(s); err != nil {
+		return d.errorf(n, "%s: bad regular expression %q: %v", where, s, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ package rules
 
 import (
 	"github.com/launchgate/launchgate/internal/rule"
+	"github.com/launchgate/launchgate/internal/rules/openapi"
 	"github.com/launchgate/launchgate/internal/rules/secrets"
 )
 
@@ -12,5 +13,6 @@ import (
 func All() []*rule.Rule {
 	var all []*rule.Rule
 	all = append(all, secrets.Rules...)
+	all = append(all, openapi.Rules...)
 	return all
 }

@@ -30,6 +30,7 @@ type collector struct {
 	suppressed int64
 	expired    map[string]bool
 	broken     map[string]bool
+	specs      []string // slash paths of the OpenAPI documents seen
 }
 
 func newCollector(s *Setup, opts Options, tally *source.Tally) *collector {
@@ -53,6 +54,7 @@ func (c *collector) unit(u *source.Unit) {
 	if _, ok := c.s.Config.Ignored(everyRule, u.Path); ok {
 		return
 	}
+	c.noteSpec(u)
 	var rel []finding.Finding
 	cached := false
 	if u.Key != noKey {
@@ -192,7 +194,17 @@ func (c *collector) place(u *source.Unit, f finding.Finding) {
 	}
 	f.Location = loc
 	f.Source = u.Source
+	c.keep(f)
+}
 
+// keep applies the user's ignores, allow comments, .gitleaksignore and
+// baseline to a located finding, and records it if it survives.
+func (c *collector) keep(f finding.Finding) {
+	cfg := c.s.Config
+	if cfg.Disabled(f.Rule) {
+		return
+	}
+	loc := f.Location
 	if _, ok := cfg.Ignored(f.Rule, loc.Path); ok {
 		c.suppress()
 		return

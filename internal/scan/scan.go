@@ -42,6 +42,8 @@ type Options struct {
 	Range string
 	// Build lists extra directories of build output to scan, ignored or not.
 	Build []string
+	// OpenAPI lists specs to check besides the discovered ones.
+	OpenAPI []string
 	// ConfigPath overrides the .launchgate.yml lookup.
 	ConfigPath string
 	// BaselinePath overrides the configured baseline.
@@ -78,6 +80,7 @@ type Setup struct {
 	Config    *config.Config
 	Gitleaks  *gitleaks.Engine
 	Own       []*rule.Rule
+	specRules []*rule.Rule
 	Baseline  *config.Baseline
 	GLIgnore  *config.GitleaksIgnore
 	FailOn    finding.Severity
@@ -168,8 +171,14 @@ func Prepare(opts Options) (*Setup, error) {
 	}
 	for _, r := range rules.All() {
 		s.ruleIndex[r.ID] = r
-		if r.Needs&rule.Files != 0 && !s.Config.Disabled(r.ID) {
+		if s.Config.Disabled(r.ID) {
+			continue
+		}
+		if r.Needs&rule.Files != 0 {
 			s.Own = append(s.Own, r)
+		}
+		if r.Needs&rule.OpenAPI != 0 {
+			s.specRules = append(s.specRules, r)
 		}
 	}
 
@@ -265,6 +274,13 @@ func Run(ctx context.Context, opts Options) (report.Result, error) {
 		}
 	}
 
+	// Specs are analysed in the modes that read the current files; a
+	// history scan looks for secrets only, unless specs are named.
+	var specs specRun
+	if opts.Mode == Worktree || opts.Mode == Staged || len(opts.OpenAPI) > 0 {
+		specs = s.analyzeSpecs(ctx, c, opts)
+	}
+
 	res := c.result()
 	res.Tool = report.Tool{Name: "launchgate", Version: opts.Version}
 	res.Target = opts.Path
@@ -275,7 +291,9 @@ func Run(ctx context.Context, opts Options) (report.Result, error) {
 	sort.Strings(warnings)
 	sort.Strings(errs)
 	res.Warnings = append(res.Warnings, warnings...)
+	res.Warnings = append(res.Warnings, specs.warnings...)
 	res.Errors = append(res.Errors, errs...)
+	res.Errors = append(res.Errors, specs.errors...)
 	res.Stats.Files = tally.Files.Load()
 	res.Stats.Bytes = tally.Bytes.Load()
 	res.Stats.Commits = tally.Commits.Load()
@@ -294,6 +312,7 @@ func Run(ctx context.Context, opts Options) (report.Result, error) {
 		a.Caveat = strings.Join(dedup(caveats), "; ")
 	}
 	cov["secrets"] = a
+	specCoverage(cov, specs)
 	res.Scorecard = scorecard.Build(res.Findings, cov)
 	res.FailOn = s.FailOn
 	for _, f := range res.Findings {
@@ -303,6 +322,37 @@ func Run(ctx context.Context, opts Options) (report.Result, error) {
 	}
 	res.Stats.DurationMS = time.Since(start).Milliseconds()
 	return res, nil
+}
+
+// specChecks are the checks an OpenAPI spec can speak for.
+var specChecks = []string{"auth", "object-authz", "input-validation", "rate-limits", "uploads", "webhooks"}
+
+func specCoverage(cov scorecard.Coverage, run specRun) {
+	if run.docs == 0 {
+		if run.failed > 0 {
+			for _, c := range specChecks {
+				cov[c] = scorecard.Assessment{Caveat: fmt.Sprintf("%d OpenAPI spec(s) could not be loaded", run.failed)}
+			}
+		}
+		return
+	}
+	a := scorecard.Assessment{What: fmt.Sprintf("%d operation(s) in %d OpenAPI spec(s)", run.ops, run.docs)}
+	if run.failed > 0 {
+		a.Caveat = fmt.Sprintf("%d OpenAPI spec(s) could not be loaded", run.failed)
+	}
+	for _, c := range specChecks {
+		cov[c] = a
+	}
+	// A spec speaks for transport and CORS only when it declares them:
+	// silence about servers or CORS headers is no evidence.
+	if run.servers {
+		t := a
+		t.What = fmt.Sprintf("the server URLs of %d OpenAPI spec(s)", run.docs)
+		cov["transport"] = t
+	}
+	if run.cors {
+		cov["cors"] = a
+	}
 }
 
 func sourceErr(err error, opts Options) error {

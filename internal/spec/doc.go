@@ -240,3 +240,37 @@ func lookup(n *yaml.Node, keys []string) *yaml.Node {
 	}
 	return last
 }
+
+// DeclaresResponseHeader reports whether any response of any operation, or
+// the shared components, declares the header (case-insensitively).
+func (d *Doc) DeclaresResponseHeader(name string) bool {
+	has := func(h openapi3.Headers) bool {
+		for k := range h {
+			if strings.EqualFold(k, name) {
+				return true
+			}
+		}
+		return false
+	}
+	if d.T.Components != nil {
+		if has(d.T.Components.Headers) {
+			return true
+		}
+		for _, r := range d.T.Components.Responses {
+			if r != nil && r.Value != nil && has(r.Value.Headers) {
+				return true
+			}
+		}
+	}
+	for _, op := range d.Operations() {
+		if op.Op.Responses == nil {
+			continue
+		}
+		for _, r := range op.Op.Responses.Map() {
+			if r != nil && r.Value != nil && has(r.Value.Headers) {
+				return true
+			}
+		}
+	}
+	return false
+}

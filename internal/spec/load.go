@@ -236,7 +236,7 @@ func (d *Doc) reader(remote bool) openapi3.ReadFromURIFunc {
 			p = filepath.Join(d.root, p)
 		}
 		if rel, err := filepath.Rel(d.root, p); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return nil, fmt.Errorf("$ref %s points outside %s", u.Path, d.root)
+			return nil, fmt.Errorf("$ref %s points outside the scanned directory", u.Path)
 		}
 		if b, ok := cache[p]; ok {
 			return b, nil

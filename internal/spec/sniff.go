@@ -64,11 +64,23 @@ func isVersionKey(line []byte) bool {
 			continue
 		}
 		rest = bytes.TrimLeft(rest, " \t")
-		if len(rest) > 0 && rest[0] == ':' {
-			return true
+		if len(rest) == 0 || rest[0] != ':' {
+			continue
 		}
+		// The version is a scalar on the same line: `openapi: 3.1.0`. A
+		// mapping under the key is some other tool's settings.
+		return versionValue(bytes.TrimSpace(rest[1:]))
 	}
 	return false
+}
+
+// versionValue reports whether v starts like a version: a digit, possibly
+// quoted.
+func versionValue(v []byte) bool {
+	if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
+		v = v[1:]
+	}
+	return len(v) > 0 && v[0] >= '0' && v[0] <= '9'
 }
 
 // cutKey strips key from the start of line, bare or quoted.
@@ -109,7 +121,10 @@ func sniffJSON(b []byte) bool {
 			if depth == 1 && expectKey {
 				switch string(b[i+1 : end]) {
 				case "openapi", "swagger":
-					return true
+					rest := bytes.TrimLeft(b[end+1:], " \t\r\n")
+					if len(rest) > 0 && rest[0] == ':' && versionValue(bytes.TrimLeft(rest[1:], " \t\r\n")) {
+						return true
+					}
 				}
 				expectKey = false
 			}

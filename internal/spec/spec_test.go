@@ -141,6 +141,11 @@ func TestSniff(t *testing.T) {
 		{"json escaped quote", `{"a\"": 1, "openapi": "3"}`, true},
 		{"package.json", `{"name": "x", "scripts": {"swagger": "gen"}}`, false},
 		{"empty", "", false},
+		{"yaml settings mapping", "openapi:\n  specs: [api.yml]\n", false},
+		{"yaml flow mapping", "openapi: {specs: []}\n", false},
+		{"yaml quoted version", "openapi: '3.0.0'\n", true},
+		{"json object value", `{"openapi": {"specs": []}}`, false},
+		{"json number version", `{"swagger": 2.0}`, true},
 		{"bom", "\xef\xbb\xbfopenapi: 3.0.0\n", true},
 	}
 	for _, tt := range tests {
