@@ -78,6 +78,10 @@ func run(ctx context.Context, args []string, io stdio, getenv func(string) strin
 	}
 }
 
+// softMemoryLimit is the heap size above which scans collect garbage
+// eagerly.
+const softMemoryLimit = 448 << 20
+
 func currentVersion() string {
 	if version != "" {
 		return version
@@ -182,6 +186,13 @@ func runScan(ctx context.Context, args []string, io stdio, baseline bool) int {
 		// uses. Short scans are better off collecting less. GOGC in the
 		// environment still wins.
 		debug.SetGCPercent(50)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A large OpenAPI spec (GitHub's is 13 MB) decodes into a few
+		// hundred MB of short-lived nodes; with a soft limit the collector
+		// works harder near it instead of letting the heap double. Scans
+		// that need more still get it. GOMEMLIMIT in the environment wins.
+		debug.SetMemoryLimit(softMemoryLimit)
 	}
 	if modes > 1 {
 		fmt.Fprintf(io.err, "launchgate %s: --staged, --history and --range are exclusive\n", name)

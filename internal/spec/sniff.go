@@ -32,6 +32,12 @@ func Sniff(content []byte) bool {
 	if len(content) > sniffLimit {
 		content = content[:sniffLimit]
 	}
+	_, _, ok := topVersion(content)
+	return ok
+}
+
+// topVersion finds the top-level version key and its scalar value.
+func topVersion(content []byte) (key, value string, ok bool) {
 	content = bytes.TrimPrefix(content, []byte("\xef\xbb\xbf"))
 	trimmed := bytes.TrimLeft(content, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
@@ -42,7 +48,7 @@ func Sniff(content []byte) bool {
 
 // sniffYAML looks for the key at the start of a line, unindented: that is a
 // key of the top-level mapping in block-style YAML.
-func sniffYAML(content []byte) bool {
+func sniffYAML(content []byte) (string, string, bool) {
 	for len(content) > 0 {
 		line := content
 		if i := bytes.IndexByte(content, '\n'); i >= 0 {
@@ -50,14 +56,14 @@ func sniffYAML(content []byte) bool {
 		} else {
 			content = nil
 		}
-		if isVersionKey(line) {
-			return true
+		if key, v, ok := versionKey(line); ok {
+			return key, v, true
 		}
 	}
-	return false
+	return "", "", false
 }
 
-func isVersionKey(line []byte) bool {
+func versionKey(line []byte) (string, string, bool) {
 	for _, key := range [...]string{"openapi", "swagger"} {
 		rest, ok := cutKey(line, key)
 		if !ok {
@@ -69,18 +75,28 @@ func isVersionKey(line []byte) bool {
 		}
 		// The version is a scalar on the same line: `openapi: 3.1.0`. A
 		// mapping under the key is some other tool's settings.
-		return versionValue(bytes.TrimSpace(rest[1:]))
+		if v, ok := versionValue(rest[1:]); ok {
+			return key, v, true
+		}
 	}
-	return false
+	return "", "", false
 }
 
-// versionValue reports whether v starts like a version: a digit, possibly
-// quoted.
-func versionValue(v []byte) bool {
+// versionValue reads a version at the start of v: digits and dots,
+// possibly quoted.
+func versionValue(v []byte) (string, bool) {
+	v = bytes.TrimLeft(v, " \t\r\n")
 	if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
 		v = v[1:]
 	}
-	return len(v) > 0 && v[0] >= '0' && v[0] <= '9'
+	n := 0
+	for n < len(v) && (v[n] >= '0' && v[n] <= '9' || v[n] == '.') {
+		n++
+	}
+	if n == 0 || v[0] == '.' {
+		return "", false
+	}
+	return string(v[:n]), true
 }
 
 // cutKey strips key from the start of line, bare or quoted.
@@ -96,7 +112,7 @@ func cutKey(line []byte, key string) ([]byte, bool) {
 // sniffJSON walks the top-level object's keys, skipping nested values, and
 // stops at the first version key. A truncated document is judged on what
 // was read.
-func sniffJSON(b []byte) bool {
+func sniffJSON(b []byte) (string, string, bool) {
 	depth := 0
 	expectKey := false
 	for i := 0; i < len(b); i++ {
@@ -109,21 +125,23 @@ func sniffJSON(b []byte) bool {
 		case '}', ']':
 			depth--
 			if depth <= 0 {
-				return false
+				return "", "", false
 			}
 		case ',':
 			expectKey = depth == 1
 		case '"':
 			end := stringEnd(b, i+1)
 			if end < 0 {
-				return false
+				return "", "", false
 			}
 			if depth == 1 && expectKey {
-				switch string(b[i+1 : end]) {
+				switch key := string(b[i+1 : end]); key {
 				case "openapi", "swagger":
 					rest := bytes.TrimLeft(b[end+1:], " \t\r\n")
-					if len(rest) > 0 && rest[0] == ':' && versionValue(bytes.TrimLeft(rest[1:], " \t\r\n")) {
-						return true
+					if len(rest) > 0 && rest[0] == ':' {
+						if v, ok := versionValue(rest[1:]); ok {
+							return key, v, true
+						}
 					}
 				}
 				expectKey = false
@@ -131,7 +149,7 @@ func sniffJSON(b []byte) bool {
 			i = end
 		}
 	}
-	return false
+	return "", "", false
 }
 
 // stringEnd returns the index of the quote closing a JSON string that

@@ -84,7 +84,7 @@ func TestLoadErrorsNameFileLineAndReason(t *testing.T) {
 		line     int
 		contains string
 	}{
-		{"bad/broken.yaml", 7, "did not find"},
+		{"bad/broken.yaml", 9, "did not find"},
 		{"bad/remote.yaml", 0, "remote $ref"},
 		{"bad/escape.yaml", 0, "outside"},
 		{"bad/missing.yaml", 0, "no such file"},
