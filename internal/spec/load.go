@@ -287,10 +287,13 @@ func lineOf(err error) int {
 	return 0
 }
 
-// cleanReason shortens messages that repeat the absolute path of the file,
-// which the error names already.
+// cleanReason drops the wrappers a parser's message comes in and bounds
+// its length.
 func cleanReason(s string) string {
 	s = strings.TrimSpace(s)
+	for _, p := range []string{"failed to unmarshal data: ", "yaml error: "} {
+		s = strings.TrimPrefix(s, p)
+	}
 	if len(s) > 500 {
 		s = s[:500] + "…"
 	}
