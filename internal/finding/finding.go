@@ -118,6 +118,17 @@ type Finding struct {
 	Secret string `json:"-"`
 	// Context is the source line the finding is on, redacted like Match.
 	Context string `json:"-"`
+	// Excerpt is a few lines of the file around the finding, numbered as
+	// in the file and redacted like Context, for reports that show code.
+	// Like Context it stays out of the JSON report, whose shape is fixed.
+	Excerpt []Line `json:"-"`
+}
+
+// Line is one numbered line of a file, shown around a finding.
+type Line struct {
+	// Number is 1-based, as in Location.Line.
+	Number int
+	Text   string
 }
 
 // Fingerprint identifies a finding across edits, rebases and squashes: it

@@ -79,6 +79,13 @@ func fixture() Result {
 				Email: "dana@example.com", Date: "2026-03-14T09:30:00Z",
 			},
 			Secret: "AKIAZ7Q4EXAMPLEKEY42",
+			Excerpt: []finding.Line{
+				{Number: 1, Text: "# production settings"},
+				{Number: 2, Text: "AWS_REGION=eu-west-1"},
+				{Number: 3, Text: "AWS_ACCESS_KEY_ID=" + finding.Redact("AKIAZ7Q4EXAMPLEKEY42")},
+				{Number: 4, Text: "LOG_LEVEL=info"},
+				{Number: 5, Text: ""},
+			},
 			Occurrences: []finding.Location{
 				{Path: "config/prod.env", Line: 3, Commit: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"},
 				{Path: "deploy/old.env", Line: 7, Commit: "2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e"},
@@ -98,6 +105,19 @@ func fixture() Result {
 			Source:   finding.SourceOpenAPI,
 			Location: finding.Location{Path: "api/openapi.yaml", Line: 42, Column: 5, EndLine: 48},
 			Match:    "delete /users/{id}",
+			Excerpt: []finding.Line{
+				{Number: 40, Text: "  /users/{id}:"},
+				{Number: 41, Text: "    get: {$ref: '#/components/x-get-user'}"},
+				{Number: 42, Text: "    delete:"},
+				{Number: 43, Text: "      operationId: deleteUser"},
+				{Number: 44, Text: "      parameters:"},
+				{Number: 45, Text: "        - {name: id, in: path, required: true}"},
+				{Number: 46, Text: "      responses:"},
+				{Number: 47, Text: "        '204':"},
+				{Number: 48, Text: "          description: gone"},
+				{Number: 49, Text: "  /health:"},
+				{Number: 50, Text: "    get:"},
+			},
 		}),
 		newFinding(finding.Finding{
 			Rule: wildcard.ID, Check: "cors", Severity: finding.SeverityMedium,
@@ -105,6 +125,13 @@ func fixture() Result {
 			Fix:     wildcard.Fix, Source: finding.SourceCode,
 			Location: finding.Location{Path: "server/cors.go", Line: 17, Column: 3, EndLine: 17, EndColumn: 2},
 			Match:    "AllowOriginFunc: func(string) bool { return true } | `*`",
+			Excerpt: []finding.Line{
+				{Number: 15, Text: "func corsOptions() cors.Options {"},
+				{Number: 16, Text: "\treturn cors.Options{"},
+				{Number: 17, Text: "\t\tAllowOriginFunc: func(string) bool { return true }, // </pre><script>alert(1)</script>"},
+				{Number: 18, Text: "\t\tAllowCredentials: true,"},
+				{Number: 19, Text: "\t}"},
+			},
 		}),
 		newFinding(finding.Finding{
 			// This rule is not in Rules: reporters must still describe it.
@@ -122,8 +149,11 @@ func fixture() Result {
 		newFinding(finding.Finding{
 			Rule: githubPAT.ID, Check: "secrets", Severity: finding.SeverityHigh,
 			Message: githubPAT.Title, Fix: githubPAT.Fix, Source: finding.SourceWorktree,
-			Location:    finding.Location{Path: "scripts/release.sh", Line: 12, Column: 20, EndLine: 12},
-			Secret:      "ghp_R4nd0mL00k1ngT0k3nV4lu3F0rT3st1ng00",
+			Location: finding.Location{Path: "scripts/release.sh", Line: 12, Column: 20, EndLine: 12},
+			Secret:   "ghp_R4nd0mL00k1ngT0k3nV4lu3F0rT3st1ng00",
+			// Only the context line, as a finding placed before excerpts
+			// existed would have it.
+			Context:     "export GITHUB_TOKEN=" + finding.Redact("ghp_R4nd0mL00k1ngT0k3nV4lu3F0rT3st1ng00"),
 			PreExisting: true,
 		}),
 	}
@@ -166,7 +196,7 @@ func render(t *testing.T, format string, res Result) string {
 	return buf.String()
 }
 
-var goldenExt = map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "markdown": "md"}
+var goldenExt = map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "markdown": "md", "html": "html"}
 
 func TestGolden(t *testing.T) {
 	for _, format := range Formats {

@@ -56,13 +56,13 @@ type Result struct {
 }
 
 // Formats lists the names Write accepts.
-var Formats = []string{"text", "json", "sarif", "markdown"}
+var Formats = []string{"text", "json", "sarif", "markdown", "html"}
 
 // Writer renders a result.
 type Writer func(io.Writer, Result) error
 
 // writers maps each name in Formats to its renderer.
-var writers = map[string]Writer{"text": Text, "json": JSON, "sarif": SARIF, "markdown": Markdown}
+var writers = map[string]Writer{"text": Text, "json": JSON, "sarif": SARIF, "markdown": Markdown, "html": HTML}
 
 // Write renders res in the named format.
 func Write(format string, w io.Writer, res Result) error {

@@ -87,6 +87,9 @@ func (c *collector) detect(u *source.Unit) []finding.Finding {
 		if f.Context == "" && f.Location.Line > 0 {
 			f.Context = lineOf(u.Content, f.Location.Line)
 		}
+		if f.Excerpt == nil {
+			f.Excerpt = excerpt(u.Content, f.Location.Line, f.Location.EndLine)
+		}
 		out = append(out, f)
 	}
 	if len(u.Content) > 0 || u.Whole {
@@ -95,11 +98,20 @@ func (c *collector) detect(u *source.Unit) []finding.Finding {
 		})
 	}
 	vendor := len(out)
-	if c.s.Gitleaks.Skips(file.Path, file.Commit) {
-		return out
+	if !c.s.Gitleaks.Skips(file.Path, file.Commit) {
+		for _, r := range c.s.Own {
+			c.safely(r.ID, u.Path, func() error { return r.Run(rule.NewPass(file, report, r)) })
+		}
 	}
-	for _, r := range c.s.Own {
-		c.safely(r.ID, u.Path, func() error { return r.Run(rule.NewPass(file, report, r)) })
+	// Excerpts are redacted here, while every secret of the unit is at
+	// hand, and not with Match in result(): a line next to a finding can
+	// hold another finding's secret.
+	if c.opts.ShowSecrets {
+		for i := range out {
+			out[i].Excerpt = clipExcerpt(out[i].Excerpt)
+		}
+	} else {
+		redactExcerpts(out)
 	}
 	return overlapping(out, vendor)
 }
@@ -177,6 +189,7 @@ func (c *collector) place(u *source.Unit, f finding.Finding) {
 	}
 	loc := f.Location
 	loc.Path = u.Path
+	f.Excerpt = placeExcerpt(u, f.Excerpt, loc.Line)
 	if loc.Line > 0 {
 		loc.Line = u.FileLine(loc.Line)
 		if loc.EndLine > 0 {
