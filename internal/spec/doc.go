@@ -75,22 +75,27 @@ func (o *Operation) Parameters() openapi3.Parameters {
 // webhooks, each path's callbacks after it.
 func (d *Doc) Operations() []*Operation {
 	var ops []*Operation
+	// A callback may $ref a path item that declares it again; each item is
+	// listed once on any chain of callbacks.
+	onChain := map[*openapi3.PathItem]bool{}
 	if d.T.Paths != nil {
 		m := d.T.Paths.Map()
 		for _, p := range sortedKeys(m) {
-			ops = appendItem(ops, p, PathOp, "", m[p], nil)
+			ops = appendItem(ops, onChain, p, PathOp, "", m[p], nil)
 		}
 	}
 	for _, name := range sortedKeys(d.T.Webhooks) {
-		ops = appendItem(ops, name, WebhookOp, "", d.T.Webhooks[name], nil)
+		ops = appendItem(ops, onChain, name, WebhookOp, "", d.T.Webhooks[name], nil)
 	}
 	return ops
 }
 
-func appendItem(ops []*Operation, p string, kind Kind, name string, item *openapi3.PathItem, parent *Operation) []*Operation {
-	if item == nil {
+func appendItem(ops []*Operation, onChain map[*openapi3.PathItem]bool, p string, kind Kind, name string, item *openapi3.PathItem, parent *Operation) []*Operation {
+	if item == nil || onChain[item] {
 		return ops
 	}
+	onChain[item] = true
+	defer delete(onChain, item)
 	for _, method := range methods {
 		op := item.GetOperation(method)
 		if op == nil {
@@ -105,7 +110,7 @@ func appendItem(ops []*Operation, p string, kind Kind, name string, item *openap
 			}
 			cm := cb.Value.Map()
 			for _, expr := range sortedKeys(cm) {
-				ops = appendItem(ops, expr, CallbackOp, cbName, cm[expr], o)
+				ops = appendItem(ops, onChain, expr, CallbackOp, cbName, cm[expr], o)
 			}
 		}
 	}

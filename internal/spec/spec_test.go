@@ -189,3 +189,15 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestCallbackCycleListsEachOperationOnce(t *testing.T) {
+	d := load(t, "cycle/api.yaml")
+	var got []string
+	for _, op := range d.Operations() {
+		got = append(got, op.String())
+	}
+	want := []string{"POST /subscriptions", "callback onEvent of POST /subscriptions: POST {$request.body#/url}"}
+	if !cmp.Equal(got, want) {
+		t.Fatalf("operations = %q, want %q", got, want)
+	}
+}
