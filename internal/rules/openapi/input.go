@@ -180,6 +180,13 @@ func runMassAssignment(p *rule.Pass) error {
 		if op.Kind != spec.PathOp || !sendsData(op.Method) {
 			continue
 		}
+		// Credentials checks (sign-in, one-time codes, password resets)
+		// store nothing the caller sends, so extra properties assign
+		// nothing. Sign-up does store: a role or admin flag sent there is
+		// the classic case, and it stays.
+		if kind, _ := classifySensitive(op, nil); kind == kindLogin || kind == kindOTP || kind == kindPassword {
+			continue
+		}
 		var open nameSet
 		for _, b := range reqSchemas(op) {
 			// Swagger 2.0 form parameters cannot be closed, so saying
