@@ -46,6 +46,7 @@ Usage:
   launchgate hook install [PATH]      add launchgate to the repository's pre-commit hook
   launchgate hook uninstall [PATH]    remove it again
   launchgate rules [--format text|json|markdown]   list every rule with its doc
+  launchgate action                   run as a GitHub Actions step (see action.yml)
   launchgate version                  print the version
 
 Run "launchgate scan -h" for scan flags.
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, io stdio, getenv func(string) strin
 		return runHook(args[1:], io)
 	case "rules":
 		return runRules(args[1:], io)
+	case "action":
+		return runAction(ctx, args[1:], io, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintf(io.out, "launchgate %s\n", currentVersion())
 		return exitOK

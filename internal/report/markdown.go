@@ -15,52 +15,54 @@ import (
 // findings folded away, then warnings and errors.
 func Markdown(w io.Writer, res Result) error {
 	var b strings.Builder
-	word, why := verdict(res)
-	fmt.Fprintf(&b, "## launchgate: %s\n\n", word)
-	fmt.Fprintf(&b, "%s.\n\n", markdownVerdict(res, word, why))
-
-	if len(res.Scorecard) > 0 {
-		b.WriteString("| Status | Check | Findings | Reason |\n")
-		b.WriteString("|---|---|---:|---|\n")
-		for _, row := range res.Scorecard {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", markdownStatus(row.Status),
-				markdownCell(row.Title), findingsCell(row), markdownCell(row.Reason))
-		}
-		b.WriteString("\n")
-	}
-
-	newGroups := groupByCheck(res, func(f finding.Finding) bool { return !f.PreExisting })
-	if len(newGroups) > 0 {
-		b.WriteString("### Findings\n\n")
-		writeMarkdownGroups(&b, newGroups, "####")
-	}
-
-	oldGroups := groupByCheck(res, func(f finding.Finding) bool { return f.PreExisting })
-	if len(oldGroups) > 0 {
-		n := 0
-		for _, g := range oldGroups {
-			n += len(g.findings)
-		}
-		b.WriteString("<details>\n")
-		fmt.Fprintf(&b, "<summary>%d pre-existing %s, not introduced here (these never fail the gate)</summary>\n\n",
-			n, plural(n, "finding"))
-		writeMarkdownGroups(&b, oldGroups, "####")
-		b.WriteString("</details>\n\n")
-	}
-
-	writeMarkdownList(&b, "Warnings", res.Warnings)
-	writeMarkdownList(&b, "Errors", res.Errors)
-
-	footer := toolName(res)
-	if res.Tool.Version != "" {
-		footer += " " + res.Tool.Version
-	}
-	fmt.Fprintf(&b, "<sub>%s · %s</sub>\n", markdownText(footer), markdownText(statsLine(res.Stats)))
-
+	b.WriteString(MarkdownVerdict(res))
+	b.WriteString(MarkdownScorecard(res))
+	b.WriteString(MarkdownFindings(res, 0, ""))
+	b.WriteString(markdownNotes(res))
+	b.WriteString(markdownFooter(res))
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("write markdown report: %w", err)
 	}
 	return nil
+}
+
+// MarkdownVerdict is the heading and the one sentence under it.
+func MarkdownVerdict(res Result) string {
+	word, why := verdict(res)
+	return fmt.Sprintf("## launchgate: %s\n\n%s.\n\n", word, markdownVerdict(res, word, why))
+}
+
+// MarkdownScorecard is the scorecard as a table: status, check, count and
+// reason, one row per check. It is empty when the result has no scorecard.
+func MarkdownScorecard(res Result) string {
+	if len(res.Scorecard) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("| Status | Check | Findings | Reason |\n")
+	b.WriteString("|---|---|---:|---|\n")
+	for _, row := range res.Scorecard {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", markdownStatus(row.Status),
+			markdownCell(row.Title), findingsCell(row), markdownCell(row.Reason))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// markdownNotes lists the result's warnings and errors.
+func markdownNotes(res Result) string {
+	var b strings.Builder
+	writeMarkdownList(&b, "Warnings", res.Warnings)
+	writeMarkdownList(&b, "Errors", res.Errors)
+	return b.String()
+}
+
+func markdownFooter(res Result) string {
+	footer := toolName(res)
+	if res.Tool.Version != "" {
+		footer += " " + res.Tool.Version
+	}
+	return fmt.Sprintf("<sub>%s · %s</sub>\n", markdownText(footer), markdownText(statsLine(res.Stats)))
 }
 
 // markdownVerdict is the one sentence under the heading.

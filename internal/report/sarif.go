@@ -174,14 +174,22 @@ func toolName(res Result) string {
 // returns each rule's index for the results' ruleIndex. A rule missing
 // from res.Rules is described from its first finding, so every result still
 // points at a descriptor.
+//
+// Code scanning takes an alert's severity from its rule's
+// security-severity, not from the result, so a descriptor carries the most
+// serious severity its findings have: a rule raised to critical in
+// .launchgate.yml must show as critical there too.
 func sarifRules(res Result) ([]sarifReportingDescr, map[string]int) {
 	first := map[string]finding.Finding{}
+	worst := map[string]finding.Severity{}
 	var ids []string
 	for _, f := range res.Findings {
 		if _, ok := first[f.Rule]; !ok {
 			first[f.Rule] = f
+			worst[f.Rule] = f.Severity
 			ids = append(ids, f.Rule)
 		}
+		worst[f.Rule] = max(worst[f.Rule], f.Severity)
 	}
 	slices.Sort(ids)
 
@@ -210,10 +218,10 @@ func sarifRules(res Result) ([]sarifReportingDescr, map[string]int) {
 			ShortDescription:     sarifText{Text: short},
 			FullDescription:      sarifText{Text: full},
 			Help:                 help,
-			DefaultConfiguration: sarifConfiguration{Level: sarifLevel(r.Severity)},
+			DefaultConfiguration: sarifConfiguration{Level: sarifLevel(worst[id])},
 			Properties: sarifRuleProps{
 				Tags:             tags,
-				SecuritySeverity: securitySeverity(r.Severity),
+				SecuritySeverity: securitySeverity(worst[id]),
 				Precision:        sarifPrecision,
 			},
 		})

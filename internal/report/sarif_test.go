@@ -249,3 +249,29 @@ func TestCamelCaseAndURI(t *testing.T) {
 		})
 	}
 }
+
+// TestSARIFSeverityFollowsFindings checks that a rule whose findings were
+// raised (or lowered) by the settings gets the findings' severity in its
+// descriptor, since code scanning rates alerts by the descriptor.
+func TestSARIFSeverityFollowsFindings(t *testing.T) {
+	res := fixture()
+	for i, f := range res.Findings {
+		if f.Rule == "cors/wildcard-origin-with-credentials" {
+			res.Findings[i].Severity = finding.SeverityCritical
+		}
+	}
+	var log sarifLog
+	if err := json.Unmarshal([]byte(render(t, "sarif", res)), &log); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range log.Runs[0].Tool.Driver.Rules {
+		if r.ID != "cors/wildcard-origin-with-credentials" {
+			continue
+		}
+		if r.Properties.SecuritySeverity != "9.5" || r.DefaultConfiguration.Level != "error" {
+			t.Errorf("raised rule: security-severity %q, level %q; want 9.5, error", r.Properties.SecuritySeverity, r.DefaultConfiguration.Level)
+		}
+		return
+	}
+	t.Fatal("rule cors/wildcard-origin-with-credentials missing")
+}

@@ -234,14 +234,26 @@ func Run(ctx context.Context, opts Options) (report.Result, error) {
 		return report.Result{}, err
 	}
 	tally := &source.Tally{}
-	for _, w := range s.warnings {
-		tally.Warn("%s", w)
-	}
 	srcs, what, err := s.sources(opts, tally)
 	if err != nil {
 		return report.Result{}, err
 	}
+	res, cov, err := s.scan(ctx, opts, srcs, tally)
+	if err != nil {
+		return report.Result{}, err
+	}
+	s.judge(&res, cov, what)
+	res.Stats.DurationMS = time.Since(start).Milliseconds()
+	return res, nil
+}
 
+// scan reads every source, runs the rules and returns the findings with
+// what was read, and the coverage of the checks it assessed. The secrets
+// check's What is left to judge, which words it for the whole scan.
+func (s *Setup) scan(ctx context.Context, opts Options, srcs []source.Source, tally *source.Tally) (report.Result, scorecard.Coverage, error) {
+	for _, w := range s.warnings {
+		tally.Warn("%s", w)
+	}
 	c := newCollector(s, opts, tally)
 	if opts.Mode == Staged {
 		// Gather the (small) staged change first, so that only the rules
@@ -250,7 +262,7 @@ func Run(ctx context.Context, opts Options) (report.Result, error) {
 		var mu sync.Mutex
 		for _, src := range srcs {
 			if err := src.Walk(ctx, func(u *source.Unit) { mu.Lock(); units = append(units, u); mu.Unlock() }); err != nil {
-				return report.Result{}, sourceErr(err, opts)
+				return report.Result{}, nil, sourceErr(err, opts)
 			}
 		}
 		sample := make([][]byte, 0, len(units))
@@ -258,18 +270,18 @@ func Run(ctx context.Context, opts Options) (report.Result, error) {
 			sample = append(sample, u.Content)
 		}
 		if err := s.Gitleaks.Prepare(sample); err != nil {
-			return report.Result{}, &InputError{Err: err}
+			return report.Result{}, nil, &InputError{Err: err}
 		}
 		for _, u := range units {
 			c.unit(u)
 		}
 	} else {
 		if err := s.Gitleaks.Prepare(nil); err != nil {
-			return report.Result{}, &InputError{Err: err}
+			return report.Result{}, nil, &InputError{Err: err}
 		}
 		for _, src := range srcs {
 			if err := src.Walk(ctx, c.unit); err != nil {
-				return report.Result{}, sourceErr(err, opts)
+				return report.Result{}, nil, sourceErr(err, opts)
 			}
 		}
 	}
@@ -306,22 +318,30 @@ func Run(ctx context.Context, opts Options) (report.Result, error) {
 	if len(errs) > 0 {
 		caveats = append(caveats, fmt.Sprintf("%d input(s) could not be read", len(errs)))
 	}
-	cov := scorecard.Coverage{}
-	a := scorecard.Assessment{What: what(res.Stats)}
+	a := scorecard.Assessment{}
 	if len(caveats) > 0 {
 		a.Caveat = strings.Join(dedup(caveats), "; ")
 	}
-	cov["secrets"] = a
+	cov := scorecard.Coverage{"secrets": a}
 	specCoverage(cov, specs)
+	return res, cov, nil
+}
+
+// judge builds the scorecard and decides the gate: only new findings at or
+// above the threshold fail it. what words the secrets check's evidence.
+func (s *Setup) judge(res *report.Result, cov scorecard.Coverage, what func(report.Stats) string) {
+	if a, ok := cov["secrets"]; ok {
+		a.What = what(res.Stats)
+		cov["secrets"] = a
+	}
 	res.Scorecard = scorecard.Build(res.Findings, cov)
 	res.FailOn = s.FailOn
+	res.Failed = false
 	for _, f := range res.Findings {
 		if !f.PreExisting && f.Severity >= s.FailOn {
 			res.Failed = true
 		}
 	}
-	res.Stats.DurationMS = time.Since(start).Milliseconds()
-	return res, nil
 }
 
 // specChecks are the checks an OpenAPI spec can speak for.

@@ -1,5 +1,6 @@
 // Package testkit holds test helpers shared by launchgate's packages: rule
-// fixtures with want marks, git histories written as text, golden files.
+// fixtures with want marks, git histories written as text, golden files, and
+// a fake GitHub API.
 package testkit
 
 import (
