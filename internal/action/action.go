@@ -148,6 +148,7 @@ func (a *runner) scan(ctx context.Context) int {
 		ConfigPath:   a.in.Config,
 		BaselinePath: a.in.Baseline,
 		FailOn:       a.in.FailOn,
+		OpenAPI:      a.in.OpenAPI,
 		Version:      a.opts.Version,
 	}
 	var res report.Result

@@ -119,9 +119,6 @@ func readInputs(r *github.Runner, tempDir string) (Inputs, error) {
 		in.Annotations = b
 	}
 	in.OpenAPI = splitList(r.Input("openapi"))
-	if len(in.OpenAPI) > 0 && in.Mode == "scan" {
-		bad("openapi", "this build of launchgate cannot check OpenAPI specs in a scan yet")
-	}
 	return in, errors.Join(errs...)
 }
 

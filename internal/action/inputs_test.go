@@ -87,7 +87,10 @@ func TestReadInputs(t *testing.T) {
 			Token: "t", CheckName: "gate", SARIFFile: "out.sarif", URL: "https://x.example",
 			OpenAPI: []string{"a.yaml", "b.yaml", "c.json"}, Annotations: false,
 		}},
-		{name: "openapi in a scan", env: map[string]string{"INPUT_OPENAPI": "api.yaml"}, wantErr: "input openapi: this build of launchgate cannot check OpenAPI specs in a scan yet"},
+		{name: "openapi in a scan", env: map[string]string{"INPUT_OPENAPI": "api.yaml"}, want: Inputs{
+			Mode: "scan", Path: ".", Scope: ScopeAuto, CheckName: "launchgate",
+			SARIFFile: filepath.Join("/tmp/rt", "launchgate.sarif"), Annotations: true, OpenAPI: []string{"api.yaml"},
+		}},
 		{name: "long check name", env: map[string]string{"INPUT_CHECK-NAME": strings.Repeat("x", 101)}, wantErr: "input check-name"},
 	}
 	for _, tt := range tests {

@@ -191,3 +191,94 @@ func TestRunChangeErrors(t *testing.T) {
 		})
 	}
 }
+
+// specRepo is a pull request against an API: main's spec already declares
+// a plain-HTTP server; the branch adds an unauthenticated admin route and
+// a second plain-HTTP server, in a file the spec refers to.
+const specRepo = `
+-- api/openapi.yaml --
+openapi: 3.0.3
+info: {title: Portal, version: "1"}
+servers:
+  - url: http://api.example.com
+security:
+  - bearer: []
+paths:
+  /invoices:
+    $ref: "./paths.yaml#/invoices"
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+-- api/paths.yaml --
+invoices:
+  get:
+    responses:
+      "200": {description: the caller's invoices}
+-- @commit base --
+-- @branch feature --
+-- api/openapi.yaml --
+openapi: 3.0.3
+info: {title: Portal, version: "1"}
+servers:
+  - url: http://api.example.com
+  - url: http://eu.api.example.com
+security:
+  - bearer: []
+paths:
+  /invoices:
+    $ref: "./paths.yaml#/invoices"
+  /admin/users:
+    $ref: "./paths.yaml#/admin"
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+-- api/paths.yaml --
+invoices:
+  get:
+    responses:
+      "200": {description: the caller's invoices}
+admin:
+  delete:
+    security: []
+    responses:
+      "204": {description: every user deleted}
+-- @commit open admin route --
+`
+
+// TestRunChangeSpecs checks that spec findings the base tree already has
+// are pre-existing, whether the head is checked out or read from git: the
+// base spec and the files it refers to must come from the base commit,
+// not from the disk.
+func TestRunChangeSpecs(t *testing.T) {
+	want := []changeRow{
+		{Rule: "transport/openapi-http-server", Where: "api/openapi.yaml:4", PreExisting: true},
+		{Rule: "transport/openapi-http-server", Where: "api/openapi.yaml:5"},
+		{Rule: "auth/operation-without-security", Where: "api/paths.yaml:7"},
+	}
+	sort.Slice(want, func(i, j int) bool { return want[i].Where < want[j].Where })
+	for _, checkout := range []string{"feature", "main"} {
+		t.Run("checkout "+checkout, func(t *testing.T) {
+			archive := specRepo
+			if checkout != "feature" {
+				archive += "-- @checkout " + checkout + " --\n"
+			}
+			dir := testkit.GitRepo(t, []byte(archive))
+			res, err := RunChange(context.Background(), Options{Path: dir}, Change{Base: "main", Head: "feature", HeadCheckedOut: checkout == "feature"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []changeRow
+			for _, r := range changeRows(res) {
+				if r.Rule == "transport/openapi-http-server" || r.Rule == "auth/operation-without-security" {
+					got = append(got, r)
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+			if !res.Failed {
+				t.Error("an unauthenticated admin route added by the change does not fail it")
+			}
+		})
+	}
+}

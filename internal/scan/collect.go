@@ -30,7 +30,8 @@ type collector struct {
 	suppressed int64
 	expired    map[string]bool
 	broken     map[string]bool
-	specs      []string // slash paths of the OpenAPI documents seen
+	specs      []string          // slash paths of the OpenAPI documents seen
+	specFiles  map[string][]byte // content of the YAML and JSON files read, by absolute path
 }
 
 func newCollector(s *Setup, opts Options, tally *source.Tally) *collector {

@@ -28,12 +28,32 @@ func (c *collector) noteSpec(u *source.Unit) {
 	if !u.Whole {
 		head = readHead(filepath.Join(c.s.Root, filepath.FromSlash(u.Path)))
 	}
-	if !spec.Sniff(head) {
-		return
-	}
+	isSpec := spec.Sniff(head)
 	c.mu.Lock()
-	c.specs = append(c.specs, u.Path)
+	defer c.mu.Unlock()
+	// The content read is what specs are loaded from, $ref'd files
+	// included: a scan of a commit's tree must not read the disk.
+	if u.Whole {
+		if c.specFiles == nil {
+			c.specFiles = map[string][]byte{}
+		}
+		c.specFiles[filepath.Join(c.s.Root, filepath.FromSlash(u.Path))] = u.Content
+	}
+	if isSpec {
+		c.specs = append(c.specs, u.Path)
+	}
+}
+
+// readSpecFile reads a spec or a file it refers to: the scanned content
+// when the scan read it, the disk otherwise.
+func (c *collector) readSpecFile(p string) ([]byte, error) {
+	c.mu.Lock()
+	b, ok := c.specFiles[p]
 	c.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	return os.ReadFile(p)
 }
 
 func readHead(p string) []byte {
@@ -74,7 +94,7 @@ func (s *Setup) analyzeSpecs(ctx context.Context, c *collector, opts Options) sp
 		if ctx.Err() != nil {
 			break
 		}
-		doc, err := spec.Load(ctx, file, spec.Options{Root: s.Root, RemoteRefs: s.Config.OpenAPI.RemoteRefs, Validate: true})
+		doc, err := spec.Load(ctx, file, spec.Options{Root: s.Root, RemoteRefs: s.Config.OpenAPI.RemoteRefs, Validate: true, ReadFile: c.readSpecFile})
 		if err != nil {
 			run.failed++
 			run.errors = append(run.errors, fmt.Sprintf("OpenAPI spec %v", err))
@@ -91,7 +111,7 @@ func (s *Setup) analyzeSpecs(ctx context.Context, c *collector, opts Options) sp
 		run.ops += len(doc.Operations())
 		run.servers = run.servers || len(doc.T.Servers) > 0
 		run.cors = run.cors || doc.DeclaresResponseHeader("Access-Control-Allow-Origin")
-		lines := &fileLines{root: s.Root}
+		lines := &fileLines{root: s.Root, read: c.readSpecFile}
 		for _, r := range rules {
 			pass := rule.NewSpecPass(doc, settings, func(f finding.Finding) {
 				if f.Source == "" {
@@ -146,6 +166,7 @@ func (s *Setup) specFiles(c *collector, opts Options) []string {
 // inline allow comments on them).
 type fileLines struct {
 	root  string
+	read  func(string) ([]byte, error)
 	files map[string][]byte
 }
 
@@ -159,7 +180,7 @@ func (l *fileLines) line(path string, n int) string {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(l.root, filepath.FromSlash(path))
 		}
-		b, _ = os.ReadFile(p)
+		b, _ = l.read(p)
 		l.files[path] = b
 	}
 	return strings.TrimSpace(lineOf(b, n))

@@ -33,6 +33,10 @@ type Options struct {
 	// Validate checks the loaded document against the specification;
 	// problems are returned in Doc.Problems and do not stop the load.
 	Validate bool
+	// ReadFile reads the document and the local files it refers to, by
+	// absolute path; nil reads the disk. A scan of a commit's tree passes
+	// the tree's content here.
+	ReadFile func(path string) ([]byte, error)
 }
 
 // Doc is one loaded OpenAPI document, Swagger 2.0 converted to 3.
@@ -50,8 +54,9 @@ type Doc struct {
 	// Problems are validation errors; the document is still usable.
 	Problems []*Error
 
-	root string
-	tree *yaml.Node // the root file's node tree, kept for Swagger 2.0 only
+	root     string
+	tree     *yaml.Node // the root file's node tree, kept for Swagger 2.0 only
+	readFile func(string) ([]byte, error)
 }
 
 // Error is a document that could not be loaded or is not valid: it names
@@ -93,8 +98,11 @@ func Load(ctx context.Context, file string, opts Options) (*Doc, error) {
 	if root, err = filepath.Abs(root); err != nil {
 		return nil, &Error{Path: file, Reason: err.Error()}
 	}
-	d := &Doc{File: abs, root: root, Path: relPath(root, abs)}
-	data, err := os.ReadFile(abs)
+	d := &Doc{File: abs, root: root, Path: relPath(root, abs), readFile: opts.ReadFile}
+	if d.readFile == nil {
+		d.readFile = os.ReadFile
+	}
+	data, err := d.readFile(abs)
 	if err != nil {
 		return nil, &Error{Path: d.Path, Reason: readReason(err)}
 	}
@@ -240,7 +248,7 @@ func (d *Doc) reader(remote bool) openapi3.ReadFromURIFunc {
 		if b, ok := cache[p]; ok {
 			return b, nil
 		}
-		b, err := os.ReadFile(p)
+		b, err := d.readFile(p)
 		if err != nil {
 			return nil, fmt.Errorf("$ref %s: %s", relPath(d.root, p), readReason(err))
 		}
