@@ -67,6 +67,10 @@ type Pass struct {
 	Rule *Rule
 	// File is the input of Files rules.
 	File *File
+	// Target is the input of Network rules: the live session they probe
+	// (a *target.Session). It is untyped so that this package stays
+	// below every other.
+	Target any
 
 	rules  Set
 	report func(finding.Finding)
