@@ -42,7 +42,8 @@ var fakeSecrets = map[string]string{
 // TestScripts runs testdata/script/*.txtar. Besides testscript's own
 // commands the scripts have expand (write a template with $VARS filled
 // in), exitcode (exec that checks the exit status), jsonfile (check a
-// file or stdout is JSON) and envfile (set a variable from a file).
+// file or stdout is JSON), envfile (set a variable from a file), and
+// liveserver and dnsserver (start loopback test deployments).
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
@@ -75,6 +76,9 @@ func TestScripts(t *testing.T) {
 			"exitcode": cmdExitCode,
 			"jsonfile": cmdJSONFile,
 			"envfile":  cmdEnvFile,
+			// liveserver and dnsserver are in live_test.go.
+			"liveserver": cmdLiveServer,
+			"dnsserver":  cmdDNSServer,
 		},
 	})
 }

@@ -43,13 +43,14 @@ const usage = `launchgate decides whether a web app or API is ready for a securi
 Usage:
   launchgate scan [PATH] [flags]      scan the work tree (default), staged changes or git history
   launchgate baseline [PATH] [flags]  record current findings so only new ones fail
+  launchgate live --url URL [flags]   probe a running deployment (auth, IDs, CORS, TLS, latency…)
   launchgate hook install [PATH]      add launchgate to the repository's pre-commit hook
   launchgate hook uninstall [PATH]    remove it again
   launchgate rules [--format text|json|markdown]   list every rule with its doc
   launchgate action                   run as a GitHub Actions step (see action.yml)
   launchgate version                  print the version
 
-Run "launchgate scan -h" for scan flags.
+Run "launchgate scan -h" for scan flags, "launchgate live -h" for live flags.
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config or input error.
 `
 
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, io stdio, getenv func(string) strin
 		return runScan(ctx, args[1:], io, false)
 	case "baseline":
 		return runScan(ctx, args[1:], io, true)
+	case "live":
+		return runLive(ctx, args[1:], io)
 	case "hook":
 		return runHook(args[1:], io)
 	case "rules":

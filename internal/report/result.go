@@ -32,6 +32,31 @@ type Stats struct {
 	// the baseline.
 	Suppressed int64 `json:"suppressed"`
 	DurationMS int64 `json:"duration_ms"`
+	// Requests counts the requests live mode sent.
+	Requests int64 `json:"requests,omitempty"`
+	// Latency is what live mode's load measured.
+	Latency *Latency `json:"latency,omitempty"`
+}
+
+// Latency summarises a constant-rate load: how much was sent, and the
+// percentiles overall and per route, in milliseconds.
+type Latency struct {
+	Requests      int64          `json:"requests"`
+	Failed        int64          `json:"failed"`
+	RatePerSecond float64        `json:"rate_per_second"`
+	P50MS         float64        `json:"p50_ms"`
+	P95MS         float64        `json:"p95_ms"`
+	P99MS         float64        `json:"p99_ms"`
+	Routes        []RouteLatency `json:"routes,omitempty"`
+}
+
+// RouteLatency is one route's share of the load.
+type RouteLatency struct {
+	Route    string  `json:"route"`
+	Requests int64   `json:"requests"`
+	P50MS    float64 `json:"p50_ms"`
+	P95MS    float64 `json:"p95_ms"`
+	P99MS    float64 `json:"p99_ms"`
 }
 
 // Result is everything a scan found and concluded.

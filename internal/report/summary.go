@@ -132,12 +132,25 @@ func severityTally(res Result) string {
 	return out
 }
 
-// statsLine says how much was read, for the text and markdown footers.
+// statsLine says how much was read, for the text and markdown footers. A
+// live run says how many requests it sent instead, and its percentiles.
 func statsLine(s Stats) string {
+	if s.Requests > 0 {
+		line := fmt.Sprintf("sent %d %s", s.Requests, plural(int(s.Requests), "request"))
+		if l := s.Latency; l != nil && l.Requests > 0 {
+			line += fmt.Sprintf("; latency p50 %s, p95 %s, p99 %s over %d", msString(l.P50MS), msString(l.P95MS), msString(l.P99MS), l.Requests)
+		}
+		return fmt.Sprintf("%s; %d suppressed; %s", line, s.Suppressed, durationString(s.DurationMS))
+	}
 	return fmt.Sprintf("scanned %d %s (%s), %d %s; skipped %d binary, %d too large; %d suppressed; %s",
 		s.Files, plural(int(s.Files), "file"), sizeString(s.Bytes),
 		s.Commits, plural(int(s.Commits), "commit"),
 		s.SkippedBinary, s.SkippedLarge, s.Suppressed, durationString(s.DurationMS))
+}
+
+// msString prints milliseconds with one decimal.
+func msString(v float64) string {
+	return strconv.FormatFloat(v, 'f', 1, 64) + " ms"
 }
 
 // sizeString prints a byte count in binary units with one decimal.

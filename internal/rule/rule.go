@@ -73,6 +73,10 @@ type Pass struct {
 	// Settings are the user's adjustments to what rules look for; never
 	// nil in a pass the driver makes.
 	Settings *Settings
+	// Target is the input of Network rules: the live session they probe
+	// (a *target.Session). It is untyped so that this package stays
+	// below every other.
+	Target any
 
 	rules  Set
 	report func(finding.Finding)

@@ -5,6 +5,7 @@ package rules
 
 import (
 	"github.com/launchgate/launchgate/internal/rule"
+	"github.com/launchgate/launchgate/internal/rules/live"
 	"github.com/launchgate/launchgate/internal/rules/openapi"
 	"github.com/launchgate/launchgate/internal/rules/secrets"
 )
@@ -14,5 +15,12 @@ func All() []*rule.Rule {
 	var all []*rule.Rule
 	all = append(all, secrets.Rules...)
 	all = append(all, openapi.Rules...)
+	all = append(all, live.Rules...)
 	return all
+}
+
+// Probes returns the live probes, in the order they run; their rules are
+// among All.
+func Probes() []*rule.Engine {
+	return live.Probes
 }
