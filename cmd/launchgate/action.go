@@ -7,6 +7,9 @@ import (
 	"fmt"
 
 	"github.com/launchgate/launchgate/internal/action"
+	"github.com/launchgate/launchgate/internal/report"
+	"github.com/launchgate/launchgate/internal/scan"
+	"github.com/launchgate/launchgate/internal/target"
 )
 
 const actionUsage = `Usage: launchgate action
@@ -36,7 +39,28 @@ func runAction(ctx context.Context, args []string, io stdio, getenv func(string)
 		Stdout:  io.out,
 		Stderr:  io.err,
 		Version: currentVersion(),
-		// Live stays nil until this build has live mode: mode live then
-		// says it is not available.
+		Live:    liveForAction,
 	})
+}
+
+// liveForAction runs `mode: live` of the action with the defaults of
+// `launchgate live`: the URL, at most one spec and the settings file come
+// from the action's inputs.
+func liveForAction(ctx context.Context, in action.LiveInput) (report.Result, error) {
+	if len(in.OpenAPI) > 1 {
+		return report.Result{}, fmt.Errorf("live mode takes one OpenAPI spec, got %d", len(in.OpenAPI))
+	}
+	opts := scan.LiveOptions{
+		Target: target.Options{
+			URL:       in.URL,
+			UserAgent: "launchgate/" + in.Version + " (security release gate; live probes)",
+		},
+		ConfigPath: in.ConfigPath,
+		FailOn:     in.FailOn,
+		Version:    in.Version,
+	}
+	if len(in.OpenAPI) == 1 {
+		opts.Target.Spec = in.OpenAPI[0]
+	}
+	return scan.Live(ctx, opts)
 }

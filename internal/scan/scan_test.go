@@ -20,6 +20,7 @@ import (
 
 	"github.com/launchgate/launchgate/internal/config"
 	"github.com/launchgate/launchgate/internal/finding"
+	"github.com/launchgate/launchgate/internal/rule"
 	"github.com/launchgate/launchgate/internal/scorecard"
 	"github.com/launchgate/launchgate/internal/testkit"
 )
@@ -378,5 +379,17 @@ func TestGlobalAllowlistCoversOwnRules(t *testing.T) {
 	paths = slices.Compact(paths)
 	if diff := cmp.Diff([]string{"certs/server.key"}, paths); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+
+// TestAllRulesValid checks every rule the driver runs together: families
+// validate their own, and this catches an ID two families both use.
+func TestAllRulesValid(t *testing.T) {
+	all, err := AllRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rule.Validate(all); err != nil {
+		t.Fatal(err)
 	}
 }
