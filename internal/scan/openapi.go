@@ -81,10 +81,7 @@ type specRun struct {
 // line; the others go on.
 func (s *Setup) analyzeSpecs(ctx context.Context, c *collector, opts Options) specRun {
 	var run specRun
-	var rules []*rule.Rule
-	for _, r := range s.specRules {
-		rules = append(rules, r)
-	}
+	rules := s.specRules
 	files := s.specFiles(c, opts)
 	if len(files) == 0 || len(rules) == 0 {
 		return run
