@@ -2,60 +2,44 @@ package target
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"path"
-	"regexp"
+	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi2"
-	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/launchgate/launchgate/internal/spec"
 )
 
 // RoutesFromSpec reads the operations of an OpenAPI 3 or Swagger 2.0
-// document. It is the only place live mode reads a spec, so a shared
-// loader can replace it. $refs to other local files are followed; $refs
-// to URLs are refused, because nothing is downloaded at run time.
+// document with the loader static scans use: $refs to other local files
+// under the spec's directory are followed, $refs to URLs are refused
+// (nothing is downloaded at run time), and a broken spec is an error that
+// names its file and line.
 func RoutesFromSpec(file string) ([]Route, error) {
-	data, err := os.ReadFile(file)
+	doc, err := spec.Load(context.Background(), file, spec.Options{})
+	var se *spec.Error
+	if errors.As(err, &se) {
+		// The loader names files relative to the spec's directory; the
+		// user named the spec relative to theirs.
+		at := filepath.Join(filepath.Dir(file), filepath.FromSlash(se.Path))
+		if se.Line > 0 {
+			at += ":" + strconv.Itoa(se.Line)
+		}
+		return nil, fmt.Errorf("openapi %s: %s", at, se.Reason)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("openapi %q: %w", file, errNoValue(err))
+		return nil, fmt.Errorf("openapi %q: %w", file, err)
 	}
-	var doc *openapi3.T
-	if swagger2.Match(data) {
-		var d2 openapi2.T
-		if err := openapi2.UnmarshalFromData(data, &d2); err != nil {
-			return nil, fmt.Errorf("openapi %q: %w", file, err)
-		}
-		if doc, err = openapi2conv.ToV3(&d2); err != nil {
-			return nil, fmt.Errorf("openapi %q: convert Swagger 2.0: %w", file, err)
-		}
-	} else {
-		l := openapi3.NewLoader()
-		l.IsExternalRefsAllowed = true
-		l.ReadFromURIFunc = localOnly
-		l.Context = context.Background()
-		if doc, err = l.LoadFromFile(file); err != nil {
-			return nil, fmt.Errorf("openapi %q: %w", file, err)
-		}
-	}
-	if doc.Paths == nil || doc.Paths.Len() == 0 {
+	if doc.T.Paths == nil || doc.T.Paths.Len() == 0 {
 		return nil, fmt.Errorf("openapi %q: no paths", file)
 	}
-	return specRoutes(doc), nil
-}
-
-var swagger2 = regexp.MustCompile(`(?m)^\s*["']?swagger["']?\s*:\s*["']?2\.`)
-
-// localOnly lets the loader read local files and nothing else.
-func localOnly(l *openapi3.Loader, u *url.URL) ([]byte, error) {
-	if u.Host != "" || (u.Scheme != "" && u.Scheme != "file") {
-		return nil, fmt.Errorf("$ref %q: only local files are read", u.Redacted())
-	}
-	return openapi3.ReadFromFile(l, u)
+	return specRoutes(doc.T), nil
 }
 
 // specRoutes lists every operation. The first server's path (as in
