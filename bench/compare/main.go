@@ -21,6 +21,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/launchgate/launchgate/bench/internal/rusage"
 	"github.com/launchgate/launchgate/bench/internal/synth"
 )
 
@@ -242,7 +243,7 @@ func measure(ctx context.Context, t tool) (sample, error) {
 		}
 		return sample{}, fmt.Errorf("%s exited %d: %s\n%s", t.name, code, strings.Join(t.argv, " "), msg)
 	}
-	return sample{wall: wall, rss: peakRSS(cmd.ProcessState)}, nil
+	return sample{wall: wall, rss: rusage.PeakRSS(cmd.ProcessState)}, nil
 }
 
 func contains(xs []int, x int) bool {

@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package rusage
 
 import (
 	"os"
@@ -8,10 +8,10 @@ import (
 	"syscall"
 )
 
-// peakRSS returns the peak resident set size of a finished process in
+// PeakRSS returns the peak resident set size of a finished process in
 // bytes. It covers the process and the children it waited for (such as the
 // git that gitleaks runs), as the larger of the two, not their sum.
-func peakRSS(ps *os.ProcessState) int64 {
+func PeakRSS(ps *os.ProcessState) int64 {
 	ru, ok := ps.SysUsage().(*syscall.Rusage)
 	if !ok {
 		return 0
