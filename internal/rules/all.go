@@ -5,6 +5,7 @@ package rules
 
 import (
 	"github.com/launchgate/launchgate/internal/rule"
+	"github.com/launchgate/launchgate/internal/rules/code"
 	"github.com/launchgate/launchgate/internal/rules/openapi"
 	"github.com/launchgate/launchgate/internal/rules/secrets"
 )
@@ -14,5 +15,6 @@ func All() []*rule.Rule {
 	var all []*rule.Rule
 	all = append(all, secrets.Rules...)
 	all = append(all, openapi.Rules...)
+	all = append(all, code.Rules...)
 	return all
 }

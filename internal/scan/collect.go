@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/launchgate/launchgate/internal/code"
 	"github.com/launchgate/launchgate/internal/config"
 	"github.com/launchgate/launchgate/internal/finding"
 	"github.com/launchgate/launchgate/internal/report"
@@ -31,6 +32,7 @@ type collector struct {
 	expired    map[string]bool
 	broken     map[string]bool
 	specs      []string // slash paths of the OpenAPI documents seen
+	code       []code.Input
 }
 
 func newCollector(s *Setup, opts Options, tally *source.Tally) *collector {
@@ -55,6 +57,7 @@ func (c *collector) unit(u *source.Unit) {
 		return
 	}
 	c.noteSpec(u)
+	c.noteCode(u)
 	var rel []finding.Finding
 	cached := false
 	if u.Key != noKey {
