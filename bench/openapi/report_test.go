@@ -67,7 +67,7 @@ func TestParseLaunchgate(t *testing.T) {
 		{"rule":"webhooks/unsigned-inbound-webhook","match":"webhook /paid (POST)","location":{"path":"api.yaml"}},
 		{"rule":"auth/unused-security-scheme","match":"legacyKey","location":{"path":"api.yaml"}},
 		{"rule":"transport/openapi-http-server","match":"http://example.com","location":{"path":"api.yaml"}},
-		{"rule":"cors/wildcard-origin","match":"#/components/headers/ACAO","location":{"path":"api.yaml"}},
+		{"rule":"cors/openapi-wildcard-origin","match":"#/components/headers/ACAO","location":{"path":"api.yaml"}},
 		{"rule":"auth/operation-without-security","match":"GET /users/{id}","location":{"path":"other.yaml"}}
 	],"scorecard":[]}`
 	got, err := parseLaunchgate([]byte(in))
@@ -83,7 +83,7 @@ func TestParseLaunchgate(t *testing.T) {
 			"webhooks/unsigned-inbound-webhook":  1,
 			"auth/unused-security-scheme":        1,
 			"transport/openapi-http-server":      1,
-			"cors/wildcard-origin":               1,
+			"cors/openapi-wildcard-origin":               1,
 		},
 		byOp: map[string]int{
 			"api.yaml: GET /users/{id}":      2,

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/launchgate/launchgate/internal/code"
 )
 
 // TestMain lets the scripts run the command as "launchgate": testscript
@@ -70,6 +72,14 @@ func TestScripts(t *testing.T) {
 				env.Setenv(k, v)
 			}
 			return nil
+		},
+		// [treesitter] is true in builds that can parse JavaScript,
+		// TypeScript and Python (cgo).
+		Condition: func(cond string) (bool, error) {
+			if cond == "treesitter" {
+				return code.TreeSitter, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"expand":   cmdExpand,

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/launchgate/launchgate/internal/code"
 	"github.com/launchgate/launchgate/internal/finding"
 	"github.com/launchgate/launchgate/internal/spec"
 )
@@ -22,6 +23,7 @@ const (
 	Files   Needs = 1 << iota // file content: work tree, staged, history, build output
 	OpenAPI                   // a loaded OpenAPI document
 	Network                   // a live target reached over the network
+	Code                      // the parsed source of a project: all its files at once
 )
 
 // Rule is one check of one kind of problem.
@@ -70,6 +72,9 @@ type Pass struct {
 	File *File
 	// Spec is the input of OpenAPI rules.
 	Spec *spec.Doc
+	// Project is the input of Code rules: every parsed file of the
+	// project, run over once.
+	Project *code.Project
 	// Settings are the user's adjustments to what rules look for; never
 	// nil in a pass the driver makes.
 	Settings *Settings
@@ -99,6 +104,14 @@ func NewSpecPass(doc *spec.Doc, settings *Settings, report func(finding.Finding)
 		settings = &Settings{}
 	}
 	return &Pass{Spec: doc, Settings: settings, report: report, Rule: r, rules: Set{r.ID: r}}
+}
+
+// NewProjectPass returns a pass of one code rule over a parsed project.
+func NewProjectPass(p *code.Project, settings *Settings, report func(finding.Finding), r *Rule) *Pass {
+	if settings == nil {
+		settings = &Settings{}
+	}
+	return &Pass{Project: p, Settings: settings, report: report, Rule: r, rules: Set{r.ID: r}}
 }
 
 // NewPass returns a pass over file that sends findings to report. rules

@@ -5,6 +5,7 @@ package rules
 
 import (
 	"github.com/launchgate/launchgate/internal/rule"
+	"github.com/launchgate/launchgate/internal/rules/code"
 	"github.com/launchgate/launchgate/internal/rules/live"
 	"github.com/launchgate/launchgate/internal/rules/openapi"
 	"github.com/launchgate/launchgate/internal/rules/secrets"
@@ -16,6 +17,7 @@ func All() []*rule.Rule {
 	all = append(all, secrets.Rules...)
 	all = append(all, openapi.Rules...)
 	all = append(all, live.Rules...)
+	all = append(all, code.Rules...)
 	return all
 }
 

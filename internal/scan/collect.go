@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/launchgate/launchgate/internal/code"
 	"github.com/launchgate/launchgate/internal/config"
 	"github.com/launchgate/launchgate/internal/finding"
 	"github.com/launchgate/launchgate/internal/report"
@@ -32,6 +33,7 @@ type collector struct {
 	broken     map[string]bool
 	specs      []string          // slash paths of the OpenAPI documents seen
 	specFiles  map[string][]byte // content of the YAML and JSON files read, by absolute path
+	code       []code.Input
 }
 
 func newCollector(s *Setup, opts Options, tally *source.Tally) *collector {
@@ -56,6 +58,7 @@ func (c *collector) unit(u *source.Unit) {
 		return
 	}
 	c.noteSpec(u)
+	c.noteCode(u)
 	var rel []finding.Finding
 	cached := false
 	if u.Key != noKey {

@@ -26,7 +26,7 @@ func (c *collector) noteSpec(u *source.Unit) {
 	}
 	head := u.Content
 	if !u.Whole {
-		head = readHead(filepath.Join(c.s.Root, filepath.FromSlash(u.Path)))
+		head = readHead(filepath.Join(c.s.Root, filepath.FromSlash(u.Path)), 64<<10)
 	}
 	isSpec := spec.Sniff(head)
 	c.mu.Lock()
@@ -56,13 +56,14 @@ func (c *collector) readSpecFile(p string) ([]byte, error) {
 	return os.ReadFile(p)
 }
 
-func readHead(p string) []byte {
+// readHead reads at most n bytes of the file at p.
+func readHead(p string, n int64) []byte {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil
 	}
 	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, 64<<10))
+	b, _ := io.ReadAll(io.LimitReader(f, n))
 	return b
 }
 

@@ -81,6 +81,7 @@ type Setup struct {
 	Gitleaks  *gitleaks.Engine
 	Own       []*rule.Rule
 	specRules []*rule.Rule
+	codeRules []*rule.Rule
 	Baseline  *config.Baseline
 	GLIgnore  *config.GitleaksIgnore
 	FailOn    finding.Severity
@@ -179,6 +180,9 @@ func Prepare(opts Options) (*Setup, error) {
 		}
 		if r.Needs&rule.OpenAPI != 0 {
 			s.specRules = append(s.specRules, r)
+		}
+		if r.Needs&rule.Code != 0 {
+			s.codeRules = append(s.codeRules, r)
 		}
 	}
 
@@ -292,6 +296,12 @@ func (s *Setup) scan(ctx context.Context, opts Options, srcs []source.Source, ta
 	if opts.Mode == Worktree || opts.Mode == Staged || len(opts.OpenAPI) > 0 {
 		specs = s.analyzeSpecs(ctx, c, opts)
 	}
+	// Code is analysed in the modes that read the current files, once
+	// every file has been seen: rules look across files.
+	var codeRes codeRun
+	if opts.Mode == Worktree || opts.Mode == Staged {
+		codeRes = s.analyzeCode(ctx, c, opts)
+	}
 
 	res := c.result()
 	res.Tool = report.Tool{Name: "launchgate", Version: opts.Version}
@@ -304,6 +314,7 @@ func (s *Setup) scan(ctx context.Context, opts Options, srcs []source.Source, ta
 	sort.Strings(errs)
 	res.Warnings = append(res.Warnings, warnings...)
 	res.Warnings = append(res.Warnings, specs.warnings...)
+	res.Warnings = append(res.Warnings, codeRes.warnings...)
 	res.Errors = append(res.Errors, errs...)
 	res.Errors = append(res.Errors, specs.errors...)
 	res.Stats.Files = tally.Files.Load()
@@ -324,6 +335,7 @@ func (s *Setup) scan(ctx context.Context, opts Options, srcs []source.Source, ta
 	}
 	cov := scorecard.Coverage{"secrets": a}
 	specCoverage(cov, specs)
+	codeCoverage(cov, codeRes, opts.Mode)
 	return res, cov, nil
 }
 

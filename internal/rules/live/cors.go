@@ -38,7 +38,7 @@ var (
 		Fix:   "Send either * without credentials (for public data), or exact origins with credentials.",
 	}
 	ReflectedOrigin = &rule.Rule{
-		ID: "cors/reflected-origin", Check: "cors", Severity: finding.SeverityLow, Needs: network,
+		ID: "cors/reflected-origin-without-credentials", Check: "cors", Severity: finding.SeverityLow, Needs: network,
 		Title: "Any origin is reflected, without credentials",
 		Doc:   "Reflecting any Origin without credentials lets every site read responses that need no login; it is harmless for public data and a leak for data protected by network position or by tokens sent from script.",
 		Fix:   "List the origins that need access, or send * only on genuinely public routes.",

@@ -15,7 +15,7 @@ import (
 var corsRules = []*rule.Rule{wildcardOrigin, wildcardOriginWithCredentials}
 
 var wildcardOrigin = &rule.Rule{
-	ID:       "cors/wildcard-origin",
+	ID:       "cors/openapi-wildcard-origin",
 	Check:    "cors",
 	Severity: finding.SeverityMedium,
 	Title:    "CORS allows any origin",
@@ -28,7 +28,7 @@ var wildcardOrigin = &rule.Rule{
 		"whose responses carry it (a shared component header is one finding); a " +
 		"`components.headers` entry named Access-Control-Allow-Origin that no response " +
 		"uses is reported too. Responses that also allow credentials " +
-		"are reported by cors/wildcard-origin-with-credentials instead.",
+		"are reported by cors/openapi-wildcard-origin-with-credentials instead.",
 	Fix: "Return `Access-Control-Allow-Origin` only for an explicit list of trusted " +
 		"origins (document it as an enum of those origins) and add `Vary: Origin`.",
 	Needs: rule.OpenAPI,
@@ -36,7 +36,7 @@ var wildcardOrigin = &rule.Rule{
 }
 
 var wildcardOriginWithCredentials = &rule.Rule{
-	ID:       "cors/wildcard-origin-with-credentials",
+	ID:       "cors/openapi-wildcard-origin-with-credentials",
 	Check:    "cors",
 	Severity: finding.SeverityCritical,
 	Title:    "CORS allows any origin with credentials",

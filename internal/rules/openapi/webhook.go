@@ -39,7 +39,7 @@ var unsignedInboundWebhook = &rule.Rule{
 }
 
 var webhookNoReplay = &rule.Rule{
-	ID:       "webhooks/no-replay-protection",
+	ID:       "webhooks/openapi-no-replay-protection",
 	Check:    "webhooks",
 	Severity: finding.SeverityLow,
 	Title:    "Signed webhook receiver has no timestamp or delivery ID",

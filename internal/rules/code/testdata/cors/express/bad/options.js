@@ -1,0 +1,4 @@
+module.exports.corsOptions = {
+  origin: '*', // want "cors/wildcard-origin-with-credentials"
+  credentials: true,
+};

@@ -1,0 +1,4 @@
+export const corsOptions = {
+  origin: ['https://app.example.com'],
+  credentials: true,
+};

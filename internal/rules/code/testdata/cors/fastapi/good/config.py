@@ -1,0 +1,1 @@
+ORIGINS = ["https://app.example.com", "https://admin.example.com"]

@@ -1,0 +1,3 @@
+package main
+
+var origins = []string{"https://app.example.com", "https://admin.example.com"}

@@ -1,0 +1,3 @@
+import Fastify from 'fastify';
+const app = Fastify();
+app.post('/signup', async (request) => createUser(request.body)); // want "rate-limits/login-route-without-limit"

@@ -1,0 +1,3 @@
+exports.cookieOptions = {
+  httpOnly: false, // want "sessions/cookie-missing-httponly"
+};

@@ -1,0 +1,1 @@
+exports.cookieOptions = { httpOnly: true, secure: true, sameSite: 'lax', path: '/auth/refresh' };
