@@ -83,7 +83,7 @@ func TestParseLaunchgate(t *testing.T) {
 			"webhooks/unsigned-inbound-webhook":  1,
 			"auth/unused-security-scheme":        1,
 			"transport/openapi-http-server":      1,
-			"cors/openapi-wildcard-origin":               1,
+			"cors/openapi-wildcard-origin":       1,
 		},
 		byOp: map[string]int{
 			"api.yaml: GET /users/{id}":      2,
