@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -21,7 +22,7 @@ func (c *collector) noteSpec(u *source.Unit) {
 	if u.Source != finding.SourceWorktree && u.Source != finding.SourceStaged {
 		return
 	}
-	if !spec.Candidate(u.Path) {
+	if !spec.Candidate(u.Path) || fixturePath(u.Path) {
 		return
 	}
 	head := u.Content
@@ -57,6 +58,20 @@ func (c *collector) readSpecFile(p string) ([]byte, error) {
 }
 
 // readHead reads at most n bytes of the file at p.
+// fixtureDirs hold specs that are not the project's API: test fixtures and
+// dependencies. A spec there is still checked when named with --openapi or
+// in the settings.
+var fixtureDirs = map[string]bool{"testdata": true, "__tests__": true, "fixtures": true, "node_modules": true, "vendor": true}
+
+func fixturePath(p string) bool {
+	for dir := range strings.SplitSeq(path.Dir(p), "/") {
+		if fixtureDirs[dir] {
+			return true
+		}
+	}
+	return false
+}
+
 func readHead(p string, n int64) []byte {
 	f, err := os.Open(p)
 	if err != nil {
