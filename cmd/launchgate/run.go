@@ -148,7 +148,7 @@ func runScan(ctx context.Context, args []string, io stdio, baseline bool) int {
 		build       stringList
 		specs       stringList
 	)
-	fs.Var(&build, "build", "also scan build output in `DIR`, ignored or not (repeatable)")
+	fs.Var(&build, "build", "also scan build output in `DIR`, ignored or not (repeatable; a work-tree scan finds dist, build, out, .next, .output and public itself)")
 	fs.Var(&specs, "openapi", "also check the OpenAPI or Swagger spec `FILE` (repeatable; specs in the tree are found without it)")
 	fs.Usage = func() {
 		if baseline {

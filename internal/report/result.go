@@ -28,6 +28,12 @@ type Stats struct {
 	// are binary or over the size cap.
 	SkippedBinary int64 `json:"skipped_binary"`
 	SkippedLarge  int64 `json:"skipped_large"`
+	// BuildFiles counts the files of Files read as build output;
+	// SourceMaps the source maps decoded, and MapSources the sources
+	// read from them.
+	BuildFiles int64 `json:"build_files,omitempty"`
+	SourceMaps int64 `json:"source_maps,omitempty"`
+	MapSources int64 `json:"map_sources,omitempty"`
 	// Suppressed counts findings dropped by ignores, allow comments and
 	// the baseline.
 	Suppressed int64 `json:"suppressed"`

@@ -7,12 +7,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/launchgate/launchgate/internal/code"
 	"github.com/launchgate/launchgate/internal/config"
 	"github.com/launchgate/launchgate/internal/finding"
 	"github.com/launchgate/launchgate/internal/report"
 	"github.com/launchgate/launchgate/internal/rule"
+	secretrules "github.com/launchgate/launchgate/internal/rules/secrets"
 	"github.com/launchgate/launchgate/internal/source"
 )
 
@@ -34,6 +36,9 @@ type collector struct {
 	specs      []string          // slash paths of the OpenAPI documents seen
 	specFiles  map[string][]byte // content of the YAML and JSON files read, by absolute path
 	code       []code.Input
+	// maps are public source map findings, folded per build directory
+	// when the scan ends.
+	maps []finding.Finding
 }
 
 func newCollector(s *Setup, opts Options, tally *source.Tally) *collector {
@@ -56,6 +61,11 @@ func (c *collector) unit(u *source.Unit) {
 	// the matching, which on generated or vendored files can dominate.
 	if _, ok := c.s.Config.Ignored(everyRule, u.Path); ok {
 		return
+	}
+	if u.Via != "" {
+		if _, ok := c.s.Config.Ignored(everyRule, u.Via); ok {
+			return
+		}
 	}
 	c.noteSpec(u)
 	c.noteCode(u)
@@ -88,8 +98,8 @@ func (c *collector) detect(u *source.Unit) []finding.Finding {
 	}
 	var out []finding.Finding
 	report := func(f finding.Finding) {
-		if f.Context == "" && f.Location.Line > 0 {
-			f.Context = lineOf(u.Content, f.Location.Line)
+		if f.Location.Line > 0 && (f.Context == "" || len(f.Context) > maxContext) {
+			f.Context = contextOf(u.Content, f)
 		}
 		if f.Excerpt == nil {
 			f.Excerpt = excerpt(u.Content, f.Location.Line, f.Location.EndLine)
@@ -120,25 +130,51 @@ func (c *collector) detect(u *source.Unit) []finding.Finding {
 	return overlapping(out, vendor)
 }
 
-// overlapping drops a finding of launchgate's own secret rules when a
-// gitleaks rule (the first n findings) already reports the same value on
-// the same line: the vendor-specific rule says more, and one leak should
-// be one finding.
+// overlapping keeps one finding per value and line, when several rules
+// report it: the gitleaks rules (the first n findings) and launchgate's
+// own. The public environment variable rule wins: where the value ends up
+// (every visitor's browser) matters most. Then the most severe finding
+// wins, so a password in a committed .env is the .env rule's (high), not
+// the generic key rule's (medium); on a tie the gitleaks rule, which names
+// the vendor.
 func overlapping(fs []finding.Finding, n int) []finding.Finding {
-	if n == 0 || n == len(fs) {
+	if n == len(fs) {
 		return fs
 	}
-	out := fs[:n:n]
-	for _, f := range fs[n:] {
-		dup := false
-		for _, g := range fs[:n] {
-			if g.Location.Line == f.Location.Line && f.Secret != "" && g.Secret != "" &&
-				(strings.Contains(f.Secret, g.Secret) || strings.Contains(g.Secret, f.Secret)) {
-				dup = true
+	same := func(f, g finding.Finding) bool {
+		return g.Location.Line == f.Location.Line && f.Secret != "" && g.Secret != "" &&
+			(strings.Contains(f.Secret, g.Secret) || strings.Contains(g.Secret, f.Secret))
+	}
+	// beats reports whether finding i wins over finding j.
+	beats := func(i, j int) bool {
+		pi, pj := fs[i].Rule == secretrules.PublicEnvSecret.ID, fs[j].Rule == secretrules.PublicEnvSecret.ID
+		switch {
+		case pi != pj:
+			return pi
+		case fs[i].Severity != fs[j].Severity:
+			return fs[i].Severity > fs[j].Severity
+		case (i < n) != (j < n):
+			return i < n
+		}
+		return i < j
+	}
+	drop := make([]bool, len(fs))
+	for i := n; i < len(fs); i++ {
+		for j := range fs {
+			if j == i || drop[j] || !same(fs[i], fs[j]) {
+				continue
+			}
+			if beats(i, j) {
+				drop[j] = true
+			} else {
+				drop[i] = true
 				break
 			}
 		}
-		if !dup {
+	}
+	out := fs[:0]
+	for i, f := range fs {
+		if !drop[i] {
 			out = append(out, f)
 		}
 	}
@@ -168,20 +204,79 @@ func (c *collector) ruleError(name, path string, err error) {
 	}
 }
 
-func lineOf(content []byte, line int) string {
-	for i := 1; len(content) > 0; i++ {
-		end := bytes.IndexByte(content, '\n')
-		cur := content
-		if end >= 0 {
-			cur, content = content[:end], content[end+1:]
-		} else {
-			content = nil
-		}
-		if i == line {
-			return string(bytes.TrimRight(cur, "\r"))
+// maxContext is the longest line kept whole as a finding's context; a
+// minified bundle is one line of megabytes, of which only a window around
+// the match is kept.
+const maxContext = 400
+
+// contextWindow is how much of a long line is kept on either side of
+// the match.
+const contextWindow = 120
+
+// contextOf returns the line a finding is on, or a window of it around
+// the match when the line is long.
+func contextOf(content []byte, f finding.Finding) string {
+	start, end, ok := lineSpan(content, f.Location.Line)
+	if !ok {
+		return ""
+	}
+	line := content[start:end]
+	if len(line) <= maxContext {
+		return string(bytes.TrimRight(line, "\r"))
+	}
+	from, to := f.Location.Column-1, f.Location.EndColumn-1
+	if f.Secret != "" && (from < 0 || from > len(line) || !bytes.HasPrefix(line[from:], []byte(f.Secret))) {
+		// The column does not point at the secret (a match decoded from
+		// base64, say): look for it on the line.
+		if i := bytes.Index(line, []byte(f.Secret)); i >= 0 {
+			from, to = i, i+len(f.Secret)
 		}
 	}
-	return ""
+	from = max(0, min(from, len(line)))
+	to = max(from, min(to, len(line)))
+	lo, hi := max(0, from-contextWindow), min(len(line), to+contextWindow)
+	// Cut at character boundaries.
+	for lo > 0 && !utf8.RuneStart(line[lo]) {
+		lo--
+	}
+	for hi < len(line) && !utf8.RuneStart(line[hi]) {
+		hi++
+	}
+	s := string(line[lo:hi])
+	if lo > 0 {
+		s = "…" + s
+	}
+	if hi < len(line) {
+		s += "…"
+	}
+	return s
+}
+
+// lineOf returns line n (1-based) of content without its line ending.
+func lineOf(content []byte, n int) string {
+	start, end, ok := lineSpan(content, n)
+	if !ok {
+		return ""
+	}
+	return string(bytes.TrimRight(content[start:end], "\r"))
+}
+
+// lineSpan returns the byte range of line n (1-based) of content,
+// without its newline.
+func lineSpan(content []byte, n int) (start, end int, ok bool) {
+	for i := 1; ; i++ {
+		j := bytes.IndexByte(content[start:], '\n')
+		if i == n {
+			if j < 0 {
+				return start, len(content), true
+			}
+			return start, start + j, true
+		}
+		if j < 0 {
+			return 0, 0, false
+		}
+		start += j + 1
+	}
 }
 
 // place gives a content-relative finding its location and origin, then
@@ -189,6 +284,28 @@ func lineOf(content []byte, line int) string {
 func (c *collector) place(u *source.Unit, f finding.Finding) {
 	cfg := c.s.Config
 	if cfg.Disabled(f.Rule) {
+		return
+	}
+	if u.Original != nil || u.Via != "" {
+		// A rule ignored for the bundle or map stays ignored for what
+		// is found through it.
+		for _, p := range []string{u.Path, u.Via} {
+			if _, ok := cfg.Ignored(f.Rule, p); ok && p != "" {
+				c.suppress()
+				return
+			}
+		}
+	}
+	if mapped(u, &f) {
+		// Library code bundled from node_modules is skipped as its
+		// source would be.
+		if c.s.Gitleaks.Skips(f.Location.Path, "") {
+			return
+		}
+		// What was found through a bundle or a map is build output,
+		// even where git tracks it.
+		f.Source = finding.SourceBuild
+		c.keep(f)
 		return
 	}
 	loc := f.Location
@@ -203,6 +320,9 @@ func (c *collector) place(u *source.Unit, f finding.Finding) {
 			loc.EndLine = loc.Line
 		}
 	}
+	if u.Via != "" {
+		fromMap(u, &f)
+	}
 	if u.Commit != nil && u.Commit.SHA != "" {
 		loc.Commit = u.Commit.SHA
 		loc.Author = u.Commit.Author
@@ -211,6 +331,19 @@ func (c *collector) place(u *source.Unit, f finding.Finding) {
 	}
 	f.Location = loc
 	f.Source = u.Source
+	if u.Via != "" {
+		f.Source = finding.SourceBuild
+	}
+	if f.Rule == secretrules.PublicSourceMap.ID && loc.Commit == "" {
+		if _, ok := cfg.Ignored(f.Rule, loc.Path); ok {
+			c.suppress()
+			return
+		}
+		c.mu.Lock()
+		c.maps = append(c.maps, f)
+		c.mu.Unlock()
+		return
+	}
 	c.keep(f)
 }
 
@@ -268,9 +401,16 @@ func (c *collector) suppress() {
 // result groups, redacts and sorts what was found.
 func (c *collector) result() report.Result {
 	c.mu.Lock()
+	maps := c.maps
+	c.maps = nil
+	c.mu.Unlock()
+	for _, f := range foldSourceMaps(maps, c.s.buildDirs) {
+		c.keep(f)
+	}
+	c.mu.Lock()
 	found := c.found
 	c.mu.Unlock()
-	found = group(found)
+	found = group(groupBuild(found))
 	res := report.Result{Findings: make([]finding.Finding, 0, len(found)), Rules: map[string]*rule.Rule{}}
 	for _, f := range found {
 		// Whole-file findings carry a content hash, not a secret.

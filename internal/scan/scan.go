@@ -88,6 +88,8 @@ type Setup struct {
 	MaxSize   int64
 	warnings  []string
 	ruleIndex map[string]*rule.Rule
+	// buildDirs are the build output directories read, as slash paths.
+	buildDirs []string
 }
 
 // Prepare resolves the path and loads settings, gitleaks configuration
@@ -323,6 +325,9 @@ func (s *Setup) scan(ctx context.Context, opts Options, srcs []source.Source, ta
 	res.Stats.Blobs = tally.Blobs.Load()
 	res.Stats.SkippedBinary = tally.SkippedBinary.Load()
 	res.Stats.SkippedLarge = tally.SkippedLarge.Load()
+	res.Stats.BuildFiles = tally.BuildFiles.Load()
+	res.Stats.SourceMaps = tally.SourceMaps.Load()
+	res.Stats.MapSources = tally.MapSources.Load()
 	if n := res.Stats.SkippedLarge; n > 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("skipped %d file(s) over the %s size cap (raise it with max-file-size in %s)", n, humanSize(s.MaxSize), config.FileName))
 	}
@@ -426,7 +431,8 @@ func (s *Setup) sources(opts Options, tally *source.Tally) ([]source.Source, fun
 	var what func(report.Stats) string
 	switch opts.Mode {
 	case Worktree:
-		srcs = append(srcs, &source.Dir{Root: s.Root, Only: s.Only, Source: finding.SourceWorktree, MaxFileSize: s.MaxSize, Workers: opts.Workers, Tally: tally})
+		srcs = append(srcs, &source.Dir{Root: s.Root, Only: s.Only, Source: finding.SourceWorktree, SourceMaps: true, Skip: s.skipped,
+			MaxFileSize: s.MaxSize, Workers: opts.Workers, Tally: tally})
 		what = func(st report.Stats) string { return fmt.Sprintf("%d files", st.Files) }
 		if !s.InRepo {
 			tally.Warn("%q is not a git repository: scanned as a plain directory (no history)", opts.Path)
@@ -450,20 +456,14 @@ func (s *Setup) sources(opts Options, tally *source.Tally) ([]source.Source, fun
 			return fmt.Sprintf("%d commits", st.Commits)
 		}
 	}
-	for _, b := range opts.Build {
-		abs, err := filepath.Abs(b)
-		if err != nil {
-			return nil, nil, inputErr("build directory %q: %v", b, err)
-		}
-		if info, err := os.Stat(abs); err != nil || !info.IsDir() {
-			return nil, nil, inputErr("build directory %q does not exist or is not a directory", b)
-		}
-		root := abs
-		only := ""
-		if rel, err := filepath.Rel(s.Root, abs); err == nil && !strings.HasPrefix(rel, "..") {
-			root, only = s.Root, filepath.ToSlash(rel)
-		}
-		srcs = append(srcs, &source.Dir{Root: root, Only: only, Source: finding.SourceBuild, NoIgnore: true, MaxFileSize: s.MaxSize, Workers: opts.Workers, Tally: tally})
+	builds, dirs, err := s.buildSources(opts, tally)
+	if err != nil {
+		return nil, nil, err
+	}
+	srcs = append(srcs, builds...)
+	s.buildDirs = dirs
+	if len(dirs) > 0 {
+		what = withBuild(what, dirs, opts.Mode == Worktree)
 	}
 	return srcs, what, nil
 }

@@ -46,6 +46,24 @@ type Unit struct {
 	// cherry-pick or a rebased branch): units with equal keys give equal
 	// findings, so a scanner may reuse the first result. Zero means no key.
 	Key [32]byte
+	// Via is the file Content was taken from when Path names a source a
+	// source map holds: the map, or the bundle that holds the map inline.
+	Via string
+	// Original maps a 1-based line and byte column of Content to where
+	// that code was written, through the source map of a bundle; nil when
+	// the unit has none. ok is false where the map says nothing.
+	Original func(line, column int) (p Place, ok bool)
+}
+
+// Place is where built code was written.
+type Place struct {
+	// Path is slash-separated and relative to the repository root.
+	Path string
+	// Line and Column are 1-based. Column counts bytes when the map holds
+	// the source's text, UTF-16 code units (the map's own unit) when not.
+	Line, Column int
+	// Text is the source line, when the map holds the source's text.
+	Text string
 }
 
 // FileLine maps a 1-based line of Content to the 1-based line in the file.
@@ -71,6 +89,9 @@ type Source interface {
 type Tally struct {
 	Files, Bytes, Commits, Blobs atomic.Int64
 	SkippedBinary, SkippedLarge  atomic.Int64
+	// BuildFiles counts the files read from build output; SourceMaps the
+	// source maps decoded and MapSources the sources read from them.
+	BuildFiles, SourceMaps, MapSources atomic.Int64
 
 	mu       sync.Mutex
 	warnings []string

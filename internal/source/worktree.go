@@ -32,10 +32,26 @@ type Dir struct {
 	// Source names the units: worktree or build.
 	Source string
 	// NoIgnore reads ignored files too (build output is usually ignored).
-	NoIgnore    bool
+	NoIgnore bool
+	// OnlyIgnored reads only what git ignores and does not track: the part
+	// of the tree that a walk without it leaves out. It is how build
+	// output is read next to a work-tree walk without reading a file twice.
+	OnlyIgnored bool
+	// SourceMaps decodes source maps: the sources a map holds are yielded
+	// under their own paths, and bundles with a map get Unit.Original.
+	SourceMaps bool
+	// Skip, when set, says which paths a scan would skip anyway: sources
+	// of a source map there are not decoded.
+	Skip        func(path string) bool
 	MaxFileSize int64
 	Workers     int
 	Tally       *Tally
+
+	// prune leaves out directories (by slash path) and everything under
+	// them; build reading uses it for dependencies and caches.
+	prune func(rel string) bool
+	// build counts what is read as build output.
+	build bool
 }
 
 // Walk implements Source.
@@ -52,6 +68,9 @@ func (d *Dir) Walk(ctx context.Context, yield func(*Unit)) error {
 	dirs, _ := gitdir.At(root) // none: a plain directory
 	tracked, trackedDirs := d.tracked(dirs.GitDir)
 	var patterns []gitignore.Pattern
+	if d.NoIgnore && d.OnlyIgnored {
+		return fmt.Errorf("directory %q: NoIgnore and OnlyIgnored exclude each other", d.Root)
+	}
 	if !d.NoIgnore && dirs.CommonDir != "" {
 		patterns = readIgnoreFile(filepath.Join(dirs.CommonDir, "info", "exclude"), nil)
 	}
@@ -74,7 +93,7 @@ func (d *Dir) Walk(ctx context.Context, yield func(*Unit)) error {
 		}()
 	}
 	w := walker{d: d, root: root, tracked: tracked, trackedDirs: trackedDirs, out: paths, ctx: ctx}
-	err = w.walk("", patterns)
+	err = w.walk("", patterns, false)
 	close(paths)
 	wg.Wait()
 	if err != nil {
@@ -118,7 +137,9 @@ type walker struct {
 	ctx         context.Context
 }
 
-func (w *walker) walk(rel string, patterns []gitignore.Pattern) error {
+// walk reads directory rel. ignored is true when git ignores a directory
+// above it.
+func (w *walker) walk(rel string, patterns []gitignore.Pattern, ignored bool) error {
 	if w.ctx.Err() != nil {
 		return nil
 	}
@@ -154,16 +175,23 @@ func (w *walker) walk(rel string, patterns []gitignore.Pattern) error {
 		}
 		switch {
 		case e.Type()&fs.ModeSymlink != 0:
-			w.symlink(p)
+			if !w.d.OnlyIgnored {
+				w.symlink(p)
+			}
 		case e.IsDir():
-			if !w.d.NoIgnore && matcher.Match(parts, true) && !w.trackedDirs[p] {
+			if w.d.prune != nil && w.d.prune(p) {
 				continue
 			}
-			if err := w.walk(p, patterns); err != nil {
+			ig := ignored || !w.d.NoIgnore && matcher.Match(parts, true) && !w.trackedDirs[p]
+			if ig && !w.d.OnlyIgnored {
+				continue
+			}
+			if err := w.walk(p, patterns, ig); err != nil {
 				return err
 			}
 		case e.Type().IsRegular():
-			if !w.tracked[p] && !w.d.NoIgnore && matcher.Match(parts, false) {
+			ig := !w.tracked[p] && (ignored || !w.d.NoIgnore && matcher.Match(parts, false))
+			if ig != w.d.OnlyIgnored {
 				continue
 			}
 			w.out <- p
@@ -224,6 +252,9 @@ func (d *Dir) readFile(root, p string, yield func(*Unit)) {
 		return
 	}
 	d.Tally.Files.Add(1)
+	if d.build {
+		d.Tally.BuildFiles.Add(1)
+	}
 	if IsBinary(data) {
 		d.Tally.SkippedBinary.Add(1)
 		u.Binary = true
@@ -232,6 +263,9 @@ func (d *Dir) readFile(root, p string, yield func(*Unit)) {
 	}
 	d.Tally.Bytes.Add(int64(len(data)))
 	u.Content = data
+	if d.SourceMaps && d.bundle(root, u, yield) {
+		return
+	}
 	yield(u)
 }
 

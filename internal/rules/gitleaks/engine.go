@@ -2,6 +2,7 @@ package gitleaks
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strings"
@@ -31,7 +32,9 @@ type Engine struct {
 
 	mu      sync.Mutex
 	groups  []*group
-	reducer *reducer // plans the planned groups' lines; nil if none
+	reducer *reducer  // plans the planned groups' lines; nil if none
+	folder  *folder   // windows long lines; nil if it cannot
+	single  *sync.Map // one-rule detectors for long lines, by rule ID
 	global  []*config.Allowlist
 	// commitAllow is true when a global allowlist names commits.
 	commitAllow bool
@@ -241,6 +244,10 @@ func (e *Engine) Prepare(sample [][]byte) error {
 			break
 		}
 	}
+	var fold *folder
+	if split {
+		fold = newFolder(cfg)
+	}
 	var red *reducer
 	for _, g := range groups {
 		if g.planned {
@@ -251,6 +258,8 @@ func (e *Engine) Prepare(sample [][]byte) error {
 	e.mu.Lock()
 	e.groups = groups
 	e.reducer = red
+	e.folder = fold
+	e.single = &sync.Map{}
 	e.global, e.commitAllow = nil, false
 	if split {
 		e.global = cfg.Allowlists
@@ -365,7 +374,7 @@ func (e *Engine) allowed(f report.Finding, path, commit string) bool {
 // it keeps no per-scan state when called through Detect.
 func (e *Engine) Run(p *rule.Pass) error {
 	e.mu.Lock()
-	groups, red := e.groups, e.reducer
+	groups, red, fold, single := e.groups, e.reducer, e.folder, e.single
 	e.mu.Unlock()
 	if groups == nil {
 		return fmt.Errorf("gitleaks engine used before Prepare")
@@ -374,8 +383,12 @@ func (e *Engine) Run(p *rule.Pass) error {
 		return nil
 	}
 	content := string(p.File.Content)
-	var found []report.Finding
-	specific := 0
+	// Long lines (minified bundles) are matched apart; see longFindings.
+	var long *longLines
+	if fold != nil && len(content) >= longLine {
+		content, long = fold.split(content)
+	}
+	var spec, gen []report.Finding
 	var plans []plan
 	if red != nil && content != "" {
 		plans = red.plan(content)
@@ -385,7 +398,7 @@ func (e *Engine) Run(p *rule.Pass) error {
 		frag := detect.Fragment{FilePath: p.File.Path, CommitSHA: p.File.Commit}
 		if g.pathOnly {
 			if p.File.Whole {
-				found = append(found, g.plain.Detect(frag)...)
+				spec = append(spec, g.plain.Detect(frag)...)
 			}
 			continue
 		}
@@ -393,11 +406,20 @@ func (e *Engine) Run(p *rule.Pass) error {
 		if g.planned && plans != nil {
 			pl = &plans[gi]
 		}
-		found = append(found, g.detect(frag, content, pl)...)
-		if !g.generic {
-			specific = len(found)
+		if g.generic {
+			gen = append(gen, g.detect(frag, content, pl)...)
+		} else {
+			spec = append(spec, g.detect(frag, content, pl)...)
 		}
 	}
+	if long != nil {
+		//lint:ignore SA1019 Detect takes this type; its replacement is not accepted by Detect yet.
+		ls, lg := e.longFindings(detect.Fragment{FilePath: p.File.Path, CommitSHA: p.File.Commit}, long, groups, single)
+		spec = append(spec, ls...)
+		gen = append(gen, lg...)
+	}
+	found := append(spec, gen...)
+	specific := len(spec)
 	for i, gf := range found {
 		if i >= specific && shadowed(gf, found[:specific]) {
 			continue
@@ -530,17 +552,29 @@ func shadowed(gf report.Finding, specific []report.Finding) bool {
 // cheaper than the decoder's own pattern search, which dominates scan time
 // on ordinary source code where long identifiers look like base64.
 func mayDecode(s string) bool {
+	found := false
+	encodedSpans(s, func(int, int) bool { found = true; return false })
+	return found
+}
+
+// encodedSpans calls yield with the byte range of each stretch of s that
+// gitleaks' decoder could unwrap, as mayDecode judges them, until yield
+// returns false. Long lines of minified code are matched in windows
+// around these stretches and around keywords (see folder).
+func encodedSpans(s string, yield func(start, end int) bool) {
 	// "U+XXXX" code points can start anywhere, even inside a run of
 	// base64 characters, so look for them separately.
-	for rest := s; ; {
+	for rest, base := s, 0; ; {
 		k := strings.Index(rest, "U+")
 		if k < 0 {
 			break
 		}
 		if k+5 < len(rest) && isHex(rest[k+2]) && isHex(rest[k+3]) && isHex(rest[k+4]) && isHex(rest[k+5]) {
-			return true
+			if !yield(base+k, base+k+6) {
+				return
+			}
 		}
-		rest = rest[k+2:]
+		rest, base = rest[k+2:], base+k+2
 	}
 	n := len(s)
 	for i := 0; i < n; {
@@ -548,7 +582,9 @@ func mayDecode(s string) bool {
 		switch {
 		case c == '%':
 			if i+2 < n && isHex(s[i+1]) && isHex(s[i+2]) {
-				return true
+				if !yield(i, i+3) {
+					return
+				}
 			}
 			i++
 			continue
@@ -559,7 +595,9 @@ func mayDecode(s string) bool {
 				j++
 			}
 			if j+4 < n && (s[j] == 'u' || s[j] == 'U') && isHex(s[j+1]) && isHex(s[j+2]) && isHex(s[j+3]) && isHex(s[j+4]) {
-				return true
+				if !yield(i, j+5) {
+					return
+				}
 			}
 			i++
 			continue
@@ -585,20 +623,51 @@ func mayDecode(s string) bool {
 			}
 			j++
 		}
-		if maxHex >= 32 {
-			return true
-		}
-		if j-i >= 16 && likely {
+		if maxHex >= 32 && hexPrintable(s[i:j]) {
+			if !yield(i, j) {
+				return
+			}
+		} else if j-i >= 16 && likely {
 			k := j
 			for k < n && k-j < 2 && s[k] == '=' {
 				k++
 			}
 			val := s[i:k]
 			if b, err := base64.StdEncoding.DecodeString(val); err == nil && printable(b) {
-				return true
+				if !yield(i, k) {
+					return
+				}
+			} else if b, err := base64.RawURLEncoding.DecodeString(val); err == nil && printable(b) {
+				if !yield(i, k) {
+					return
+				}
 			}
-			if b, err := base64.RawURLEncoding.DecodeString(val); err == nil && printable(b) {
-				return true
+		}
+		i = j
+	}
+}
+
+// hexPrintable reports whether some run of 32 or more hex digits in s,
+// which is a run of base64 characters, decodes to printable text: the
+// decoder drops the others (digests and hashes in code).
+func hexPrintable(s string) bool {
+	for i := 0; i < len(s); {
+		if !isHex(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isHex(s[j]) {
+			j++
+		}
+		if j-i >= 32 {
+			// The decoder's pattern takes the whole run; an odd one
+			// does not decode.
+			run := s[i:j]
+			if len(run)%2 == 0 {
+				if b, err := hex.DecodeString(run); err == nil && printable(b) {
+					return true
+				}
 			}
 		}
 		i = j

@@ -210,11 +210,16 @@ func FuzzEngine(f *testing.F) {
 	f.Add("k8s.yaml", "data:\n  key: "+b64("token "+ghToken)+"\n", false)
 	f.Add("a.p12", "", true)
 	f.Add("x", strings.Repeat("api_key = abcdefghijklmnop0123\n", 100)+"%41\\u0041 U+0041", false) // launchgate:allow secrets/generic-api-key -- a repeated fake key in a fuzz seed
+	// A minified line, matched in windows.
+	f.Add("dist/app.js", strings.Repeat("a(b);", 100)+"headers:{Authorization:\"token "+ghToken+"\"},"+b64("aws "+awsKey)+strings.Repeat("x.key;", 60), true)
 	f.Fuzz(func(t *testing.T, path, content string, whole bool) {
 		lines := strings.Count(content, "\n") + 1
 		p := rule.NewPass(&rule.File{Path: path, Content: []byte(content), Whole: whole}, func(f finding.Finding) {
 			if f.Location.Line < 0 || f.Location.Line > lines {
 				t.Fatalf("finding %s on line %d of %d", f.Rule, f.Location.Line, lines)
+			}
+			if f.Location.Line > 0 && (f.Location.Column < 1 || f.Location.Column > len(content)+1) {
+				t.Fatalf("finding %s at column %d of content of %d bytes", f.Rule, f.Location.Column, len(content))
 			}
 		}, e.Rules()...)
 		if err := e.Run(p); err != nil {

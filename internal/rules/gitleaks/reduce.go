@@ -1,6 +1,7 @@
 package gitleaks
 
 import (
+	"regexp/syntax"
 	"strings"
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
@@ -22,10 +23,11 @@ import (
 // plans each group's lines from the keywords of that group.
 type reducer struct {
 	trie *ahocorasick.Trie
-	// group and wide give, by trie pattern index, the group whose keyword
-	// it is and whether its rule matches across many lines.
-	group  []int
-	wide   []bool
+	// uses give, by trie pattern index, the rules of planned groups whose
+	// keyword (or anchor, see analyze) it is. The trie keeps one pattern
+	// per string, so a keyword two rules share (the generic rule's
+	// "secret" and the Kubernetes rule's) is one pattern of both.
+	uses   [][]ruleUse
 	groups int
 }
 
@@ -39,6 +41,24 @@ const (
 	marginBefore = 1
 	marginAfter  = 2
 )
+
+// ruleUse is a rule of a planned group that a trie pattern marks lines
+// for.
+type ruleUse struct {
+	group int
+	rule  int // index into the reducer's rules, for anchors
+	// wide is true when the rule matches across many lines: the group
+	// is then scanned whole.
+	wide bool
+	// contexts are what the rule's pattern requires around the pattern
+	// (see analyze): a line where none holds cannot hold a match of the
+	// rule there. nil means nothing is checked.
+	contexts []*keywordContext
+	// anchor is true for a literal of matches that hold no keyword: it
+	// marks a line only near a line with one of the rule's keywords, as
+	// the reducer's margins would.
+	anchor bool
+}
 
 // reducible reports whether a reduced fragment hides nothing from a
 // group's rules: no rule without keywords matches content, none is
@@ -71,17 +91,40 @@ func newReducer(groups []*config.Config, spec *Spec) *reducer {
 	}
 	red := &reducer{groups: len(groups)}
 	var keys []string
+	index := map[string]int{}
+	add := func(k string, use ruleUse) {
+		i, ok := index[k]
+		if !ok {
+			i = len(keys)
+			index[k] = i
+			keys = append(keys, k)
+			red.uses = append(red.uses, nil)
+		}
+		red.uses[i] = append(red.uses[i], use)
+	}
+	rules := 0
 	for gi, cfg := range groups {
 		if cfg == nil {
 			continue
 		}
 		for _, id := range cfg.OrderedRules {
 			r := cfg.Rules[id]
-			for _, k := range r.Keywords {
-				keys = append(keys, k)
-				red.group = append(red.group, gi)
-				red.wide = append(red.wide, wideRule[r.RuleID])
+			var t triggers
+			if re, err := syntax.Parse(r.Regex.String(), syntax.Perl); err == nil {
+				t = analyze(re, r.Keywords)
 			}
+			if t.gate {
+				// Matches need not hold a keyword: lines with one are
+				// kept whole, as before.
+				t = triggers{}
+			}
+			for _, k := range r.Keywords {
+				add(k, ruleUse{group: gi, rule: rules, wide: wideRule[r.RuleID], contexts: t.contexts[k]})
+			}
+			for _, a := range t.anchors {
+				add(a, ruleUse{group: gi, rule: rules, wide: wideRule[r.RuleID], contexts: t.contexts[a], anchor: true})
+			}
+			rules++
 		}
 	}
 	red.trie = ahocorasick.NewTrieBuilder().AddStrings(keys).Build()
@@ -105,22 +148,61 @@ func (r *reducer) plan(raw string) []plan {
 	starts := lineStarts(raw)
 	keep := make([][]bool, r.groups)
 	wide := make([]bool, r.groups)
-	r.trie.Walk(lower, func(end, _, pattern int64) bool {
-		g := r.group[pattern]
-		if r.wide[pattern] {
-			wide[g] = true
-			return true
-		}
+	mark := func(g, line int) {
 		if keep[g] == nil {
 			keep[g] = make([]bool, len(starts))
 		}
-		keep[g][lineAt(starts, int(end))] = true
+		keep[g][line] = true
+	}
+	// keyLines are, by rule, the lines holding one of its keywords, for
+	// anchors.
+	keyLines := map[int][]int{}
+	type anchorHit struct {
+		use  ruleUse
+		line int
+	}
+	var anchors []anchorHit
+	r.trie.Walk(lower, func(end, n, pattern int64) bool {
+		start, stop := int(end-n+1), int(end+1)
+		line := lineAt(starts, start)
+		for _, use := range r.uses[pattern] {
+			g := use.group
+			switch {
+			case use.wide:
+				// A rule whose matches span lines scans the group's
+				// fragment whole, where its pattern can match.
+				if holds(use.contexts, raw, start, stop) {
+					wide[g] = true
+				}
+			case use.anchor:
+				if holds(use.contexts, raw, start, stop) {
+					anchors = append(anchors, anchorHit{use, line})
+				}
+			default:
+				if k := keyLines[use.rule]; len(k) == 0 || k[len(k)-1] != line {
+					keyLines[use.rule] = append(k, line)
+				}
+				if holds(use.contexts, raw, start, stop) {
+					mark(g, line)
+				}
+			}
+		}
 		return true
 	})
+	for _, a := range anchors {
+		// The line a keyword's margins would have kept, with the
+		// keyword's line, which gitleaks needs to see to run the rule.
+		for _, k := range keyLines[a.use.rule] {
+			if k-marginBefore <= a.line && a.line <= k+marginAfter {
+				mark(a.use.group, a.line)
+				mark(a.use.group, k)
+			}
+		}
+	}
 	dec := make([]bool, len(starts))
 	anyDec := false
 	for i := range starts {
-		if mayDecode(lineText(raw, starts, i)) {
+		if decodable(lineText(raw, starts, i)) {
 			dec[i], anyDec = true, true
 		}
 	}

@@ -100,3 +100,32 @@ func TestLineAt(t *testing.T) {
 	}
 	_ = fmt.Sprint
 }
+
+// TestReduceSharedKeyword checks that a keyword two groups share reaches
+// both: the Kubernetes rule and the generic rule both key on "secret", and
+// the keyword trie keeps one pattern per string.
+func TestReduceSharedKeyword(t *testing.T) {
+	reduced, _ := New(Default())
+	if err := reduced.Prepare(nil); err != nil {
+		t.Fatal(err)
+	}
+	full, _ := New(Default())
+	if err := full.Prepare(nil); err != nil {
+		t.Fatal(err)
+	}
+	full.reducer = nil
+	yaml := strings.Repeat("# a comment line that makes the file large enough to reduce\n", 6) +
+		"apiVersion: v1\nkind: Secret\ndata:\n  password: " + b64("Zq9xW2mK7pL4vRt8") + "\n"
+	want := hits(run(t, full, "k8s/secret.yaml", yaml, true))
+	got := hits(run(t, reduced, "k8s/secret.yaml", yaml, true))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-full +reduced)\n%s", diff)
+	}
+	found := false
+	for _, h := range got {
+		found = found || h.Rule == "secrets/kubernetes-secret-yaml"
+	}
+	if !found {
+		t.Errorf("the Kubernetes rule found nothing: %v", got)
+	}
+}

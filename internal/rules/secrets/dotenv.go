@@ -61,11 +61,21 @@ func runDotenv(p *rule.Pass) error {
 			i = end
 			continue
 		}
-		if isSecretKey(key) && isRealValue(v) {
+		if isSecretKey(key) && isRealValue(v) && !publicReports(key, v) {
 			reportValue(p, i+1, m[4]+off, v, "Secret "+quote(key)+" set in a .env file")
 		}
 	}
 	return nil
+}
+
+// publicReports reports whether PublicEnvSecret reports a variable, which
+// says more about it: where the value ends up.
+func publicReports(key, value string) bool {
+	if publicSuffix(key) == "" {
+		return false
+	}
+	shape, _ := secretShape(value)
+	return shape != "" || isPublicSecretName(key)
 }
 
 // multiLineValue reads a quoted value that starts on lines[start] (q is

@@ -32,4 +32,6 @@ var Rules = []*rule.Rule{
 	FTPClientConfig,
 	PasswordInURL,
 	ConfigSecret,
+	PublicEnvSecret,
+	PublicSourceMap,
 }

@@ -1,0 +1,1 @@
+var e={BASE_URL:"/",MODE:"production",DEV:!1,PROD:!0,SSR:!1,VITE_MAPBOX_TOKEN:"Zk2Lw8Qm4Rt7Vp1XqW9",VITE_SECRET_TOKEN:"Lw5Nx2Rt7Vm4Pb1Hc9Yd"};function t(n){return e[n]}export{t as g}; // want "VITE_SECRET_TOKEN"
