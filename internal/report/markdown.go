@@ -17,6 +17,7 @@ func Markdown(w io.Writer, res Result) error {
 	var b strings.Builder
 	b.WriteString(MarkdownVerdict(res))
 	b.WriteString(MarkdownScorecard(res))
+	b.WriteString(markdownByRule(res))
 	b.WriteString(MarkdownFindings(res, 0, ""))
 	b.WriteString(markdownNotes(res))
 	b.WriteString(markdownFooter(res))
@@ -44,6 +45,21 @@ func MarkdownScorecard(res Result) string {
 	for _, row := range res.Scorecard {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", markdownStatus(row.Status),
 			markdownCell(row.Title), findingsCell(row), markdownCell(row.Reason))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// markdownByRule is the per-rule summary table, when several rules fired.
+func markdownByRule(res Result) string {
+	counts := byRule(res)
+	if !summarised(counts) {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("### Findings by rule\n\n| Findings | Worst | Rule | What |\n|---:|---|---|---|\n")
+	for _, c := range counts {
+		fmt.Fprintf(&b, "| %d | %s | %s | %s |\n", c.n, c.worst, markdownCode(c.rule), markdownCell(c.title))
 	}
 	b.WriteString("\n")
 	return b.String()

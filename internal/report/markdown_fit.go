@@ -53,7 +53,7 @@ func MarkdownFindings(res Result, limit int, elsewhere string) string {
 // as fit. A job summary (1 MiB) and a check run's text (65,535 characters)
 // have such limits.
 func MarkdownWithin(res Result, limit int, elsewhere string) string {
-	head := MarkdownVerdict(res) + MarkdownScorecard(res)
+	head := MarkdownVerdict(res) + MarkdownScorecard(res) + markdownByRule(res)
 	tail := markdownNotes(res) + markdownFooter(res)
 	budget := max(limit-len(head)-len(tail), 1)
 	return clip(head+MarkdownFindings(res, budget, elsewhere)+tail, limit)

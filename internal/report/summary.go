@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -206,3 +207,47 @@ func plural(n int, word string) string {
 	}
 	return word + "s"
 }
+
+// ruleCount is one line of the per-rule summary.
+type ruleCount struct {
+	rule, title string
+	n           int
+	worst       finding.Severity
+}
+
+// byRule counts findings per rule, most findings first, so a report of a
+// thousand-operation API opens with what the findings have in common.
+func byRule(res Result) []ruleCount {
+	at := map[string]int{}
+	var out []ruleCount
+	for _, f := range res.Findings {
+		i, ok := at[f.Rule]
+		if !ok {
+			i = len(out)
+			at[f.Rule] = i
+			title := ""
+			if r := res.Rules[f.Rule]; r != nil {
+				title = r.Title
+			}
+			out = append(out, ruleCount{rule: f.Rule, title: title, worst: f.Severity})
+		}
+		out[i].n++
+		if f.Severity > out[i].worst {
+			out[i].worst = f.Severity
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].n != out[j].n {
+			return out[i].n > out[j].n
+		}
+		if out[i].worst != out[j].worst {
+			return out[i].worst > out[j].worst
+		}
+		return out[i].rule < out[j].rule
+	})
+	return out
+}
+
+// summarised says whether a report gets the per-rule summary: only when
+// several rules fired, where it says something the findings do not.
+func summarised(counts []ruleCount) bool { return len(counts) > 1 }

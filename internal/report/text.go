@@ -46,6 +46,18 @@ func Text(w io.Writer, res Result) error {
 		b.WriteString("\n")
 	}
 
+	if counts := byRule(res); summarised(counts) {
+		b.WriteString("Findings by rule\n")
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		for _, c := range counts {
+			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\n", c.n, c.worst, terminalSafe(c.rule), terminalSafe(c.title))
+		}
+		if err := tw.Flush(); err != nil {
+			return fmt.Errorf("text report: align rule summary: %w", err)
+		}
+		b.WriteString("\n")
+	}
+
 	if len(res.Scorecard) > 0 {
 		b.WriteString("Scorecard\n")
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
