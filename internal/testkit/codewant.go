@@ -3,11 +3,6 @@ package testkit
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
 	"github.com/launchgate/launchgate/internal/code"
@@ -40,42 +35,16 @@ func RunCode(t *testing.T, dir string, settings *rule.Settings, rules ...*rule.R
 
 // CheckCode does the work of RunCode and returns one message per mismatch.
 func CheckCode(dir string, settings *rule.Settings, rules ...*rule.Rule) ([]string, error) {
-	type fixture struct {
-		file *rule.File
-		want []*expectation
-	}
-	fixtures := map[string]*fixture{}
 	var inputs []code.Input
 	needsTS := false
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.Type().IsRegular() || strings.HasSuffix(p, SidecarExt) {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		content, err := os.ReadFile(p)
-		if err != nil {
-			return fmt.Errorf("read fixture: %w", err)
-		}
-		want, err := expectations(p, content)
-		if err != nil {
-			return err
-		}
-		fixtures[rel] = &fixture{file: &rule.File{Path: rel, Content: content, Whole: true}, want: want}
+	tree, err := readTree(dir, func(rel, _ string, content []byte) {
 		if lang := code.Detect(rel); code.Candidate(rel) && code.Sniff(rel, content) {
 			inputs = append(inputs, code.Input{Path: rel, Content: content})
 			needsTS = needsTS || lang.NeedsTreeSitter()
 		}
-		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("walk fixtures %q: %w", dir, err)
+		return nil, err
 	}
 	if len(inputs) == 0 {
 		return nil, fmt.Errorf("no source files under %q", dir)
@@ -101,23 +70,6 @@ func CheckCode(dir string, settings *rule.Settings, rules ...*rule.Rule) ([]stri
 			problems = append(problems, fmt.Sprintf("rule %s failed: %v", r.ID, err))
 		}
 	}
-	for path, fs := range got {
-		if fixtures[path] == nil {
-			for _, f := range fs {
-				problems = append(problems, fmt.Sprintf("%s:%d: finding outside the fixtures: %s: %s", path, f.Location.Line, f.Rule, f.Message))
-			}
-		}
-	}
-	paths := make([]string, 0, len(fixtures))
-	for p := range fixtures {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		fx := fixtures[p]
-		fs := got[p]
-		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Location.Line < fs[j].Location.Line })
-		problems = append(problems, compare(fx.file, fx.want, fs)...)
-	}
+	problems = append(problems, tree.compare(got)...)
 	return problems, nil
 }

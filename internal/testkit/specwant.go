@@ -3,11 +3,7 @@ package testkit
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/launchgate/launchgate/internal/finding"
@@ -32,40 +28,14 @@ func RunSpecs(t *testing.T, dir string, settings *rule.Settings, rules ...*rule.
 
 // CheckSpecs does the work of RunSpecs and returns one message per mismatch.
 func CheckSpecs(dir string, settings *rule.Settings, rules ...*rule.Rule) ([]string, error) {
-	type fixture struct {
-		file *rule.File
-		want []*expectation
-	}
-	fixtures := map[string]*fixture{}
 	var docs []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.Type().IsRegular() || strings.HasSuffix(p, SidecarExt) {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		content, err := os.ReadFile(p)
-		if err != nil {
-			return fmt.Errorf("read fixture: %w", err)
-		}
-		want, err := expectations(p, content)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		fixtures[rel] = &fixture{file: &rule.File{Path: rel, Content: content, Whole: true}, want: want}
+	tree, err := readTree(dir, func(_, path string, content []byte) {
 		if spec.Sniff(content) {
-			docs = append(docs, p)
+			docs = append(docs, path)
 		}
-		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("walk fixtures %q: %w", dir, err)
+		return nil, err
 	}
 	if len(docs) == 0 {
 		return nil, fmt.Errorf("no OpenAPI documents under %q", dir)
@@ -93,23 +63,6 @@ func CheckSpecs(dir string, settings *rule.Settings, rules ...*rule.Rule) ([]str
 			}
 		}
 	}
-	for path := range got {
-		if fixtures[path] == nil {
-			for _, f := range got[path] {
-				problems = append(problems, fmt.Sprintf("%s:%d: finding outside the fixtures: %s: %s", path, f.Location.Line, f.Rule, f.Message))
-			}
-		}
-	}
-	paths := make([]string, 0, len(fixtures))
-	for p := range fixtures {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		fx := fixtures[p]
-		fs := got[p]
-		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Location.Line < fs[j].Location.Line })
-		problems = append(problems, compare(fx.file, fx.want, fs)...)
-	}
+	problems = append(problems, tree.compare(got)...)
 	return problems, nil
 }
