@@ -249,21 +249,7 @@ func (x *gox) params(t *ast.FuncType, s, e token.Pos) {
 func (x *gox) add(d *goDecl) { x.decls[d.name] = append(x.decls[d.name], d) }
 
 func (x *gox) lookup(name string, at token.Pos) *goDecl {
-	var best *goDecl
-	for _, d := range x.decls[name] {
-		if at < d.scopeStart || at >= d.scopeEnd {
-			continue
-		}
-		switch {
-		case best == nil:
-			best = d
-		case d.scopeEnd-d.scopeStart < best.scopeEnd-best.scopeStart:
-			best = d
-		case d.scopeEnd-d.scopeStart == best.scopeEnd-best.scopeStart && d.at <= at && (best.at > at || d.at > best.at):
-			best = d
-		}
-	}
-	return best
+	return visibleDecl(x.decls[name], at, func(d *goDecl) (token.Pos, token.Pos, token.Pos) { return d.scopeStart, d.scopeEnd, d.at })
 }
 
 func (x *gox) funcFor(n ast.Node) *Func {

@@ -277,21 +277,7 @@ func (x *jsx) collectParams(fn *Node) {
 // lookup finds the declaration of name visible at offset off: the one in
 // the innermost scope, preferring the last one declared before off.
 func (x *jsx) lookup(name string, off int) *jsDecl {
-	var best *jsDecl
-	for _, d := range x.decls[name] {
-		if off < d.scopeStart || off >= d.scopeEnd {
-			continue
-		}
-		switch {
-		case best == nil:
-			best = d
-		case d.scopeEnd-d.scopeStart < best.scopeEnd-best.scopeStart:
-			best = d
-		case d.scopeEnd-d.scopeStart == best.scopeEnd-best.scopeStart && d.at <= off && (best.at > off || d.at > best.at):
-			best = d
-		}
-	}
-	return best
+	return visibleDecl(x.decls[name], off, func(d *jsDecl) (int, int, int) { return d.scopeStart, d.scopeEnd, d.at })
 }
 
 // enclosingFunc returns the innermost function node around n.

@@ -184,21 +184,7 @@ func (x *pyx) paramName(p *Node) string {
 }
 
 func (x *pyx) lookup(name string, off int) *pyDecl {
-	var best *pyDecl
-	for _, d := range x.decls[name] {
-		if off < d.scopeStart || off >= d.scopeEnd {
-			continue
-		}
-		switch {
-		case best == nil:
-			best = d
-		case d.scopeEnd-d.scopeStart < best.scopeEnd-best.scopeStart:
-			best = d
-		case d.scopeEnd-d.scopeStart == best.scopeEnd-best.scopeStart && d.at <= off && (best.at > off || d.at > best.at):
-			best = d
-		}
-	}
-	return best
+	return visibleDecl(x.decls[name], off, func(d *pyDecl) (int, int, int) { return d.scopeStart, d.scopeEnd, d.at })
 }
 
 func enclosingPyFunc(n *Node) *Node {
