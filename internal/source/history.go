@@ -130,7 +130,20 @@ func (h *History) Walk(ctx context.Context, yield func(*Unit)) error {
 		reader.bases = newObjectCache(int(objectCacheSize))
 		defer reader.close()
 	}
-	work := make(chan *commitInfo, 64)
+	return runCommitters(ctx, h.Root, objects, workers, commits, func(c *committer, ci *commitInfo) {
+		c.commit(ci)
+	}, func(r *git.Repository) *committer {
+		return &committer{h: h, repo: r, yield: yield, objects: reader}
+	})
+}
+
+// runCommitters hands items to workers, each with its own repository
+// handle (go-git's are not safe for concurrent use) over the shared object
+// cache and reader. A repository that cannot be opened stops the work;
+// items left when ctx ends are skipped.
+func runCommitters[T any](ctx context.Context, root string, objects cache.Object, workers int, items []T,
+	do func(*committer, T), newCommitter func(*git.Repository) *committer) error {
+	work := make(chan T, 64)
 	var wg sync.WaitGroup
 	var openErr error
 	var once sync.Once
@@ -138,7 +151,7 @@ func (h *History) Walk(ctx context.Context, yield func(*Unit)) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := openRepo(h.Root, objects)
+			r, err := openRepo(root, objects)
 			if err != nil {
 				once.Do(func() { openErr = err })
 				for range work {
@@ -146,17 +159,17 @@ func (h *History) Walk(ctx context.Context, yield func(*Unit)) error {
 				return
 			}
 			defer closeRepo(r)
-			c := &committer{h: h, repo: r, yield: yield, objects: reader}
-			for ci := range work {
+			c := newCommitter(r)
+			for it := range work {
 				if ctx.Err() != nil {
 					continue
 				}
-				c.commit(ci)
+				do(c, it)
 			}
 		}()
 	}
-	for _, ci := range commits {
-		work <- ci
+	for _, it := range items {
+		work <- it
 	}
 	close(work)
 	wg.Wait()

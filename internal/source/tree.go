@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"sync"
 
+	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
@@ -70,40 +70,11 @@ func (t *Tree) Walk(ctx context.Context, yield func(*Unit)) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	work := make(chan change, 64)
-	var wg sync.WaitGroup
-	var openErr error
-	var once sync.Once
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r, err := openRepo(t.Root, objects)
-			if err != nil {
-				once.Do(func() { openErr = err })
-				for range work {
-				}
-				return
-			}
-			defer closeRepo(r)
-			c := &committer{h: h, repo: r, objects: reader}
-			for f := range work {
-				if ctx.Err() != nil {
-					continue
-				}
-				t.read(c, f, yield)
-			}
-		}()
-	}
-	for _, f := range files {
-		work <- f
-	}
-	close(work)
-	wg.Wait()
-	if openErr != nil {
-		return openErr
-	}
-	return ctx.Err()
+	return runCommitters(ctx, t.Root, objects, workers, files, func(c *committer, f change) {
+		t.read(c, f, yield)
+	}, func(r *git.Repository) *committer {
+		return &committer{h: h, repo: r, objects: reader}
+	})
 }
 
 // list collects the regular files under Only.
