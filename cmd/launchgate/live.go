@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -145,30 +144,5 @@ func runLive(ctx context.Context, args []string, io stdio) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	var buf bytes.Buffer
-	if err := report.Write(*format, &buf, res); err != nil {
-		return fail("%v", err)
-	}
-	if *output != "" {
-		if err := os.WriteFile(*output, buf.Bytes(), 0o644); err != nil {
-			return fail("write report: %v", err)
-		}
-	} else if _, err := io.out.Write(buf.Bytes()); err != nil {
-		return exitUsage
-	}
-	if *format != "text" || *output != "" {
-		for _, w := range res.Warnings {
-			fmt.Fprintf(io.err, "launchgate: warning: %s\n", w)
-		}
-		for _, e := range res.Errors {
-			fmt.Fprintf(io.err, "launchgate: error: %s\n", e)
-		}
-		if *output != "" {
-			fmt.Fprintf(io.err, "launchgate: %d finding(s) from %d requests; report written to %s\n", len(res.Findings), res.Stats.Requests, *output)
-		}
-	}
-	if res.Failed {
-		return exitFindings
-	}
-	return exitOK
+	return emit(res, *format, *output, fmt.Sprintf(" from %d requests", res.Stats.Requests), io, "launchgate live")
 }

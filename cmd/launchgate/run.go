@@ -252,30 +252,36 @@ func runScan(ctx context.Context, args []string, io stdio, baseline bool) int {
 		return writeBaseline(opts, *blPath, *output, *reason, res, io)
 	}
 
+	return emit(res, *format, *output, "", io, "launchgate scan")
+}
+
+// emit writes a result in format to output (stdout when empty) and turns
+// it into the exit code. Warnings live in the report; for machine
+// formats, or a report sent to a file, they are said on stderr as well so
+// that a CI log shows them. what ends the "N finding(s)" line.
+func emit(res report.Result, format, output, what string, io stdio, cmd string) int {
 	var buf bytes.Buffer
-	if err := report.Write(*format, &buf, res); err != nil {
-		fmt.Fprintf(io.err, "launchgate scan: %v\n", err)
+	if err := report.Write(format, &buf, res); err != nil {
+		fmt.Fprintf(io.err, "%s: %v\n", cmd, err)
 		return exitUsage
 	}
-	if *output != "" {
-		if err := os.WriteFile(*output, buf.Bytes(), 0o644); err != nil {
-			fmt.Fprintf(io.err, "launchgate scan: write report: %v\n", err)
+	if output != "" {
+		if err := os.WriteFile(output, buf.Bytes(), 0o644); err != nil {
+			fmt.Fprintf(io.err, "%s: write report: %v\n", cmd, err)
 			return exitUsage
 		}
 	} else if _, err := io.out.Write(buf.Bytes()); err != nil {
 		return exitUsage
 	}
-	// Warnings live in the report; for machine formats, or a report sent
-	// to a file, say them on stderr as well so a CI log shows them.
-	if *format != "text" || *output != "" {
+	if format != "text" || output != "" {
 		for _, w := range res.Warnings {
 			fmt.Fprintf(io.err, "launchgate: warning: %s\n", w)
 		}
 		for _, e := range res.Errors {
 			fmt.Fprintf(io.err, "launchgate: error: %s\n", e)
 		}
-		if *output != "" {
-			fmt.Fprintf(io.err, "launchgate: %d finding(s); report written to %s\n", len(res.Findings), *output)
+		if output != "" {
+			fmt.Fprintf(io.err, "launchgate: %d finding(s)%s; report written to %s\n", len(res.Findings), what, output)
 		}
 	}
 	if res.Failed {
