@@ -76,17 +76,25 @@ func runOperationWithoutSecurity(p *rule.Pass) error {
 			Match:    op.String(),
 		})
 	}
-	if len(open) > 0 {
-		p.Report(finding.Finding{
-			Severity: worst,
-			Message: fmt.Sprintf("no operation of the document requires authentication: %d %s documented as open to anyone: %s",
-				len(open), countNoun(len(open), "operation is", "operations are"), listSome(open, 4)),
-			Source:   finding.SourceOpenAPI,
-			Location: pathsLoc(d),
-			Match:    "no security requirement in the document",
-		})
-	}
+	reportUnsecuredDocument(p, worst, open, "operation is documented as open to anyone", "operations are documented as open to anyone")
 	return nil
+}
+
+// reportUnsecuredDocument gives a spec in which no operation requires
+// authentication one finding, at its paths, naming the first of the open
+// operations, instead of one per operation: the fix is one decision.
+func reportUnsecuredDocument(p *rule.Pass, sev finding.Severity, open []string, one, many string) {
+	if len(open) == 0 {
+		return
+	}
+	p.Report(finding.Finding{
+		Severity: sev,
+		Message: fmt.Sprintf("no operation of the document requires authentication: %d %s: %s",
+			len(open), countNoun(len(open), one, many), listSome(open, 4)),
+		Source:   finding.SourceOpenAPI,
+		Location: pathsLoc(p.Spec),
+		Match:    "no security requirement in the document",
+	})
 }
 
 var httpBasicScheme = &rule.Rule{

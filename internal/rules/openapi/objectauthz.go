@@ -63,15 +63,7 @@ func runIDOperationWithoutSecurity(p *rule.Pass) error {
 		report(p, op, authLoc(d, op), fmt.Sprintf("%s addresses objects by %s and %s: anyone can reach any object",
 			op, strings.Join(names, ", "), authProblem(state, op.Op.Security != nil)))
 	}
-	if len(open) > 0 {
-		p.Report(finding.Finding{
-			Message: fmt.Sprintf("no operation of the document requires authentication: %d %s objects by ID for anyone: %s",
-				len(open), countNoun(len(open), "operation addresses", "operations address"), listSome(open, 4)),
-			Source:   finding.SourceOpenAPI,
-			Location: pathsLoc(d),
-			Match:    "no security requirement in the document",
-		})
-	}
+	reportUnsecuredDocument(p, 0, open, "operation addresses objects by ID for anyone", "operations address objects by ID for anyone")
 	return nil
 }
 
