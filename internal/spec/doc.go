@@ -72,8 +72,14 @@ func (o *Operation) Parameters() openapi3.Parameters {
 }
 
 // Operations lists every operation in a stable order: paths sorted, then
-// webhooks, each path's callbacks after it.
+// webhooks, each path's callbacks after it. The list is built once per
+// document, since every rule walks it; callers must not change it.
 func (d *Doc) Operations() []*Operation {
+	d.opsOnce.Do(func() { d.ops = d.listOperations() })
+	return d.ops
+}
+
+func (d *Doc) listOperations() []*Operation {
 	var ops []*Operation
 	// A callback may $ref a path item that declares it again; each item is
 	// listed once on any chain of callbacks.

@@ -57,6 +57,9 @@ type Doc struct {
 	root     string
 	tree     *yaml.Node // the root file's node tree, kept for Swagger 2.0 only
 	readFile func(string) ([]byte, error)
+
+	opsOnce sync.Once
+	ops     []*Operation
 }
 
 // Error is a document that could not be loaded or is not valid: it names
