@@ -7,6 +7,7 @@ package action
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -211,7 +212,7 @@ func (a *runner) live(ctx context.Context) int {
 		a.r.Noticef("the deployment is %s, not success: there is nothing to probe", ev.DeploymentState)
 		return exitOK
 	}
-	url := firstNonEmpty(a.in.URL, ev.URL)
+	url := cmp.Or(a.in.URL, ev.URL)
 	if url == "" {
 		return a.fail(errors.New("input url: live mode needs a URL, and the event has no deployment URL"))
 	}
@@ -383,13 +384,4 @@ func short(sha string) string {
 		return sha[:7]
 	}
 	return sha
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

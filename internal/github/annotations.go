@@ -1,6 +1,7 @@
 package github
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -103,7 +104,7 @@ func annotation(f finding.Finding, lvl string) Annotation {
 	if f.PreExisting {
 		b.WriteString("Pre-existing: not introduced by this change, so it does not fail the gate. ")
 	}
-	b.WriteString(firstNonEmpty(f.Message, f.Rule))
+	b.WriteString(cmp.Or(f.Message, f.Rule))
 	if f.Match != "" {
 		b.WriteString("\nMatch: " + f.Match)
 	}
@@ -144,15 +145,6 @@ func shortSHA(s string) string {
 		return s[:7]
 	}
 	return s
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // plural writes "1 other place" or "3 other places".

@@ -1,6 +1,7 @@
 package github
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -185,7 +186,7 @@ func ParseEvent(name string, data []byte, sha, ref string) (Event, error) {
 		}
 		if s := p.DeploymentStatus; s != nil {
 			e.DeploymentState = s.State
-			e.URL = firstNonEmpty(s.EnvironmentURL, s.TargetURL)
+			e.URL = cmp.Or(s.EnvironmentURL, s.TargetURL)
 		}
 	default:
 		// schedule, workflow_dispatch and the rest: the run is about the

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -205,7 +206,7 @@ func htmlPageOf(res Result) htmlPage {
 	counts := map[scorecard.Status]int{}
 	for _, row := range res.Scorecard {
 		t := htmlTile{
-			Title:  text(firstNonEmpty(row.Title, checkTitle(res, row.Check))),
+			Title:  text(cmp.Or(row.Title, checkTitle(res, row.Check))),
 			Check:  text(row.Check),
 			Count:  findingsCell(row),
 			Reason: proseOf(row.Reason),
@@ -265,7 +266,7 @@ func htmlFindingOf(res Result, f finding.Finding, id string) htmlFinding {
 		Severity:    text(f.Severity.String()),
 		SevClass:    sevClass(f.Severity),
 		Rule:        text(f.Rule),
-		Message:     text(firstNonEmpty(f.Message, f.Rule)),
+		Message:     text(cmp.Or(f.Message, f.Rule)),
 		Location:    text(locationString(f.Location, true)),
 		URL:         text(f.Location.URL),
 		Commit:      text(f.Location.Commit),

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -201,8 +202,8 @@ func sarifRules(res Result) ([]sarifReportingDescr, map[string]int) {
 		if r == nil {
 			r = &rule.Rule{ID: id, Check: f.Check, Severity: f.Severity, Title: f.Message, Fix: f.Fix}
 		}
-		short := firstNonEmpty(r.Title, f.Message, id)
-		full := firstNonEmpty(r.Doc, short)
+		short := cmp.Or(r.Title, f.Message, id)
+		full := cmp.Or(r.Doc, short)
 		help := sarifMultiformat{Text: full, Markdown: full}
 		if r.Fix != "" {
 			help.Text += "\n\nFix: " + r.Fix
@@ -231,7 +232,7 @@ func sarifRules(res Result) ([]sarifReportingDescr, map[string]int) {
 }
 
 func sarifResultOf(f finding.Finding, ruleIndex int) sarifResult {
-	msg := firstNonEmpty(f.Message, f.Rule)
+	msg := cmp.Or(f.Message, f.Rule)
 	if f.Match != "" {
 		msg += ": " + f.Match
 	}
@@ -385,13 +386,4 @@ func camelCase(id string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
